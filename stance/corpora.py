@@ -1,0 +1,86 @@
+"""Which gold documents each task trains and selects on.
+
+``--data`` specs look like ``pe-fr-bio:/path/train_PE.fr``; with none given, each task uses the
+research sets in ``$STANCE_DATA_DIR`` (see ``stance.data``). Test splits are never read: model
+selection uses dev parts, or a split by question for X-Stance (which only ships validation
+rows here) so that dev measures generalisation to unseen questions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from stance.config import TrainConfig
+from stance.data import data_dir, load_dataset, split_by_group
+from stance.doc import Document
+
+
+def load_specs(specs: tuple[str, ...] | list[str]) -> list[Document]:
+    docs: list[Document] = []
+    for spec in specs:
+        fmt, sep, path = spec.partition(":")
+        if not sep:
+            raise ValueError(
+                f"data spec {spec!r} must look like FORMAT:PATH (e.g. xstance:valid.fr.jsonl)"
+            )
+        docs.extend(load_dataset(fmt, Path(path)))
+    return docs
+
+
+def task_documents(config: TrainConfig) -> tuple[list[Document], list[Document]]:
+    """(train, dev) documents for the run: explicit specs or the task's defaults."""
+    if config.data:
+        train = load_specs(config.data)
+        if config.dev_data:
+            return train, load_specs(config.dev_data)
+        return split_by_group(train, key="question_id", dev_fraction=0.15, seed=config.seed)
+    return DEFAULTS[config.task]()
+
+
+def _component_defaults() -> tuple[list[Document], list[Document]]:
+    """PE-FR paragraphs (cased, with context) plus the lowercased sentence table (no context)."""
+    root = data_dir()
+    train = load_dataset("pe-fr-bio", root / "pe_fr/train_PE.fr")
+    train += load_dataset("pe-fr-sentences", root / "pe_fr/sentences.tsv", split="train")
+    dev = load_dataset("pe-fr-bio", root / "pe_fr/dev_PE.fr")
+    dev += load_dataset("pe-fr-sentences", root / "pe_fr/sentences.tsv", split="dev")
+    return train, dev
+
+
+def _span_defaults() -> tuple[list[Document], list[Document]]:
+    """PE-FR essays plus AbstRCT-FR abstracts (for out-of-domain robustness)."""
+    root = data_dir()
+    train = load_dataset("pe-fr-bio", root / "pe_fr/train_PE.fr")
+    train += load_dataset("abstrct", root / "abstrct_fr/fr_neoplasm_nllb_awesome_train.tsv")
+    dev = load_dataset("pe-fr-bio", root / "pe_fr/dev_PE.fr")
+    return train, dev
+
+
+def stance_pool() -> tuple[list[Document], list[Document]]:
+    """X-Stance FR+DE (split by question), E-FRA (split by tweet), few-shot X-Stance FR train rows.
+
+    Dev keeps only French rows, so selection measures what users get. The E-FRA few-shot files
+    are samples of the same tweets as ``macron_train.csv`` and are not used (they would leak
+    into the E-FRA dev part).
+    """
+    root = data_dir()
+    fr = load_dataset("xstance", root / "xstance/valid.fr.jsonl")
+    de = load_dataset("xstance", root / "xstance/valid.de.jsonl")
+    fr_train, fr_dev = split_by_group(fr, key="question_id", dev_fraction=0.2, seed=13)
+    dev_questions = {d.meta.get("question_id") for d in fr_dev}
+    de_train = [d for d in de if d.meta.get("question_id") not in dev_questions]
+    efra = load_dataset("efra", root / "efra/macron_train.csv")
+    efra_train, efra_dev = split_by_group(efra, key="id", dev_fraction=0.2, seed=13)
+    fewshot: list[Document] = []
+    for path in sorted((root / "fewshot").glob("*/xstance-fr_train_*.json")):
+        fewshot += load_dataset("fewshot", path)
+    seen: set[str] = set()
+    unique_fewshot = [d for d in fewshot if not (d.text in seen or seen.add(d.text))]  # type: ignore[func-returns-value]
+    return fr_train + de_train + efra_train + unique_fewshot, fr_dev + efra_dev
+
+
+DEFAULTS = {
+    "component": _component_defaults,
+    "span": _span_defaults,
+    "stance": stance_pool,
+}

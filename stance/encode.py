@@ -1,0 +1,120 @@
+"""Gold documents → tokenised ``datasets.Dataset`` for the ``Trainer``.
+
+The inputs are the same as at prediction time (``tasks.py``): component = (sentence, context),
+stance = (target, text), span = words of a paragraph cut into overlapping windows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from stance.config import TrainConfig
+from stance.doc import ROLES, STANCES, Document
+from stance.tasks import (
+    PairExample,
+    component_examples,
+    doc_words,
+    span_tags,
+    stance_examples,
+    word_tags,
+)
+
+
+def labels_for(config: TrainConfig) -> tuple[str, ...]:
+    if config.task == "span":
+        return span_tags(config.merge_majorclaim)
+    return ROLES if config.task == "component" else STANCES
+
+
+def pair_examples(
+    docs: Sequence[Document], config: TrainConfig, *, training: bool
+) -> list[PairExample]:
+    if config.task == "component":
+        examples = component_examples(docs, config.context)
+        return _lowercase_some(examples, config.lowercase_aug, config.seed) if training else examples
+    # dev gets `none` pairs too (other seed) so that selection sees all three classes
+    return stance_examples(docs, config.none_pairs, config.seed + (0 if training else 1))
+
+
+def _lowercase_some(examples: list[PairExample], share: float, seed: int) -> list[PairExample]:
+    """Lowercase a share of examples: user text (and PE-FR's sentence table) is often lowercase."""
+    import random
+    from dataclasses import replace
+
+    rng = random.Random(seed)
+    return [
+        replace(e, first=e.first.lower(), second=e.second.lower() if e.second else e.second)
+        if rng.random() < share
+        else e
+        for e in examples
+    ]
+
+
+def encode_pairs(
+    docs: Sequence[Document],
+    tokenizer: Any,
+    labels: tuple[str, ...],
+    config: TrainConfig,
+    *,
+    training: bool,
+) -> Any:
+    """Tokenise pair examples; over-long inputs are truncated for training (rare, documented)."""
+    from datasets import Dataset
+
+    examples = pair_examples(docs, config, training=training)
+    if training and config.max_train_examples:
+        examples = examples[: config.max_train_examples]
+    first = [e.first for e in examples]
+    second = [e.second for e in examples] if any(e.second for e in examples) else None
+    if second is not None:
+        second = [s or "" for s in second]
+    enc = tokenizer(
+        first,
+        second,
+        truncation="only_first" if config.task == "component" and second else True,
+        max_length=config.max_length,
+    )
+    data = {k: enc[k] for k in ("input_ids", "attention_mask")}
+    data["labels"] = [labels.index(e.label) for e in examples]
+    return Dataset.from_dict(data)
+
+
+def encode_spans(
+    docs: Sequence[Document], tokenizer: Any, labels: tuple[str, ...], config: TrainConfig
+) -> Any:
+    """Word-level BIO labels on the first sub-token of each word; windows over long paragraphs."""
+    from datasets import Dataset
+
+    words_all, tags_all = [], []
+    for doc in docs:
+        offsets = doc_words(doc)
+        if not offsets:
+            continue
+        words_all.append([doc.text[a:b] for a, b in offsets])
+        tags_all.append(word_tags(doc, offsets, config.merge_majorclaim))
+    if config.max_train_examples:
+        words_all, tags_all = (
+            words_all[: config.max_train_examples],
+            tags_all[: config.max_train_examples],
+        )
+    enc = tokenizer(
+        words_all,
+        is_split_into_words=True,
+        truncation=True,
+        max_length=config.max_length,
+        stride=config.window_stride,
+        return_overflowing_tokens=True,
+    )
+    rows: dict[str, list] = {"input_ids": [], "attention_mask": [], "labels": []}
+    for r, owner in enumerate(enc["overflow_to_sample_mapping"]):
+        tags = tags_all[owner]
+        prev = None
+        row_labels = []
+        for wid in enc.word_ids(r):
+            row_labels.append(-100 if wid is None or wid == prev else labels.index(tags[wid]))
+            prev = wid
+        rows["input_ids"].append(enc["input_ids"][r])
+        rows["attention_mask"].append(enc["attention_mask"][r])
+        rows["labels"].append(row_labels)
+    return Dataset.from_dict(rows)

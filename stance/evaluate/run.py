@@ -1,0 +1,174 @@
+"""Run a model over gold data and hand its predictions to the harness (``stance evaluate``).
+
+The label set comes from the data format, fixed in advance (``harness.LABEL_SETS``): for
+X-Stance, which is binary, the model's argmax is taken over {favor, against} only — its
+official metric — and the probabilities are renormalised over that set.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from stance.data import load_dataset
+from stance.doc import Document
+from stance.model import ModelError, softmax
+from stance.pipeline import Pipeline, load
+from stance.tasks import component_inputs, doc_words, tags_to_spans, word_tags
+
+STANCE_PARTITION_KEYS = ("topic", "target_name", "language")
+
+
+def evaluate_model(
+    model: str | Path | None,
+    task: str,
+    data: Path,
+    data_format: str,
+    out: Path,
+    *,
+    split: str | None = None,
+    baselines: bool = True,
+) -> dict[str, Any]:
+    from stance.evaluate.harness import LABEL_SETS
+
+    docs = load_dataset(data_format, data, split=split)
+    if not docs:
+        raise ValueError(f"{data}: no documents read as {data_format}")
+    nlp = load(model)
+    if task == "span":
+        return _evaluate_span(nlp, docs, out, baselines)
+    labels = tuple(LABEL_SETS.get(data_format) or _task_labels(task))
+    if task == "component":
+        gold, raw_logits, part_labels, texts = _component(nlp, docs)
+        parts: dict[str, list[str]] = {}
+    elif task == "stance":
+        gold, raw_logits, part_labels, texts = _stance(nlp, docs)
+        parts = _partitions(docs)
+    else:
+        raise ValueError(f"unknown task {task!r} (component | span | stance)")
+    part = nlp.component if task == "component" else nlp.stance_model
+    assert part is not None
+    probs = _restrict(softmax(raw_logits, part.info.temperature), part_labels, labels)
+    probs_raw = _restrict(softmax(raw_logits, 1.0), part_labels, labels)
+    pred = [labels[int(i)] for i in probs.argmax(axis=1)]
+    train_texts, train_labels = _baseline_data(task) if baselines else (None, None)
+    from stance.evaluate.harness import evaluate_predictions
+
+    return evaluate_predictions(
+        task,
+        gold,
+        pred,
+        probs,
+        labels,
+        texts=texts,
+        partitions=parts or None,
+        train_texts=train_texts,
+        train_labels=train_labels,
+        out_dir=out,
+        extra={
+            "data": str(data),
+            "data_format": data_format,
+            "model": str(nlp.directory),
+            "probs_uncalibrated": probs_raw,
+            "temperature": part.info.temperature,
+        },
+    )
+
+
+def _task_labels(task: str) -> tuple[str, ...]:
+    from stance.doc import ROLES, STANCES
+
+    return ROLES if task == "component" else STANCES
+
+
+def _component(
+    nlp: Pipeline, docs: list[Document]
+) -> tuple[list[str], np.ndarray, tuple[str, ...], list[str]]:
+    part = nlp.component
+    if part is None:
+        raise ModelError(f"{nlp.directory}: no component part")
+    firsts: list[str] = []
+    seconds: list[str] = []
+    gold: list[str] = []
+    for doc in docs:
+        a, b = component_inputs(doc, part.info.context)
+        firsts += a
+        seconds += b if b is not None else [""] * len(a)
+        gold += [s.role or "none" for s in doc.sentences]
+    logits, _ = part.logits(firsts, seconds if part.info.context > 0 else None, long_side="first")
+    return gold, logits, part.labels, firsts
+
+
+def _stance(
+    nlp: Pipeline, docs: list[Document]
+) -> tuple[list[str], np.ndarray, tuple[str, ...], list[str]]:
+    part = nlp.stance_model
+    if part is None:
+        raise ModelError(f"{nlp.directory}: no stance part")
+    docs = [d for d in docs if d.stance is not None]
+    logits, _ = part.logits(
+        [d.target or "" for d in docs], [d.text for d in docs], long_side="second"
+    )
+    gold = [d.stance.label for d in docs if d.stance is not None]
+    return gold, logits, part.labels, [f"{d.target} ‖ {d.text}" for d in docs]
+
+
+def _restrict(probs: np.ndarray, have: tuple[str, ...], want: tuple[str, ...]) -> np.ndarray:
+    """Columns of ``want`` (in order) renormalised; a label the model lacks gets 0."""
+    cols = np.stack(
+        [probs[:, have.index(w)] if w in have else np.zeros(len(probs)) for w in want], axis=1
+    )
+    return cols / np.maximum(cols.sum(axis=1, keepdims=True), 1e-12)
+
+
+def _partitions(docs: list[Document]) -> dict[str, list[str]]:
+    docs = [d for d in docs if d.stance is not None]
+    out = {}
+    for key in STANCE_PARTITION_KEYS:
+        values = [str(d.meta.get(key, "")) for d in docs]
+        if len(set(values)) > 1:
+            out[key] = values
+    return out
+
+
+def _baseline_data(task: str) -> tuple[list[str], list[str]]:
+    """The task's default training data, as the baselines' training set."""
+    from stance.corpora import DEFAULTS
+
+    train_docs, _ = DEFAULTS[task]()
+    if task == "component":
+        pairs = [(s.text, s.role) for d in train_docs for s in d.sentences if s.role]
+        return [p[0] for p in pairs], [str(p[1]) for p in pairs]
+    rows = [d for d in train_docs if d.stance is not None]
+    return [f"{d.target} [SEP] {d.text}" for d in rows], [d.stance.label for d in rows if d.stance]
+
+
+def _evaluate_span(
+    nlp: Pipeline, docs: list[Document], out: Path, baselines: bool
+) -> dict[str, Any]:
+    from stance.evaluate.harness import evaluate_spans
+
+    part = nlp.span
+    if part is None:
+        raise ModelError(f"{nlp.directory}: no span part")
+    offsets = [doc_words(d) for d in docs]
+    words = [[d.text[a:b] for a, b in offs] for d, offs in zip(docs, offsets, strict=True)]
+    gold_tags, pred_tags, gold_spans, pred_spans = [], [], [], []
+    for doc, offs, probs in zip(docs, offsets, part.word_proba(words), strict=True):
+        tags = [part.labels[int(p.argmax())].replace("majorclaim", "claim") for p in probs]
+        pred_tags.append(tags)
+        gold_tags.append(word_tags(doc, offs, merge_majorclaim=True))
+        pred_spans.append([(s.start, s.end, s.label) for s in tags_to_spans(offs, tags)])
+        gold_spans.append(
+            [(s.start, s.end, "claim" if s.label == "majorclaim" else s.label) for s in doc.spans]
+        )
+    return evaluate_spans(
+        gold_spans,
+        pred_spans,
+        gold_tags,
+        pred_tags,
+        out_dir=out,
+        extra={"model": str(nlp.directory), "n_docs": len(docs)},
+    )

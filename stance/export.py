@@ -1,0 +1,61 @@
+"""Export a task of a pipeline as a standalone, standard transformers directory.
+
+The compact shipped form (LoRA adapter over the offline e5 base) is merged into full weights,
+the calibration temperature is folded into the classifier (so ``transformers.pipeline`` softmax
+scores equal ``stance`` scores), and labels are the contract's lowercase English labels.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+
+from stance.model import ModelError, PartInfo, load_part
+
+
+def part_path(model: str | Path | None, task: str) -> Path:
+    from stance.pipeline import load
+
+    nlp = load(model)
+    if task not in nlp._paths:
+        raise ModelError(f"{nlp.directory}: the pipeline has no {task!r} part")
+    return nlp._paths[task]
+
+
+def export_hf(model: str | Path | None, task: str, out: Path) -> Path:
+    """Write ``out`` with config (id2label), safetensors weights, tokenizer and model card."""
+    from stance.card import write_model_card
+
+    src = part_path(model, task)
+    net, tokenizer, info = load_part(src)
+    _fold_temperature(net, info.temperature)
+    net.config.id2label = dict(enumerate(info.labels))
+    net.config.label2id = {label: i for i, label in enumerate(info.labels)}
+    net.config.stance_task = task
+    out.mkdir(parents=True, exist_ok=True)
+    net.save_pretrained(str(out), safe_serialization=True)
+    tokenizer.save_pretrained(str(out))
+    exported = PartInfo(
+        task=info.task, labels=info.labels, base=info.base, max_length=info.max_length,
+        context=info.context, merge_majorclaim=info.merge_majorclaim, temperature=1.0, extra=info.extra,
+    )
+    exported.save(out)
+    scores = dict(info.extra.get("dev_scores", {}))
+    scores["temperature_folded"] = info.temperature
+    write_model_card(out, exported, {"exported_from": str(src), "context": info.context}, scores)
+    return out
+
+
+def _fold_temperature(net: torch.nn.Module, temperature: float) -> None:
+    """Divide the last linear layer by T: logits/T without any custom code at load time."""
+    if abs(temperature - 1.0) < 1e-6:
+        return
+    head = getattr(net, "classifier", None)
+    last = getattr(head, "out_proj", head)  # RoBERTa/CamemBERT heads end with out_proj
+    if not isinstance(last, torch.nn.Linear):
+        raise ModelError(f"cannot fold temperature into a {type(last).__name__} head")
+    with torch.no_grad():
+        last.weight.div_(temperature)
+        if last.bias is not None:
+            last.bias.div_(temperature)

@@ -1,0 +1,442 @@
+"""Command-line inputs → ``Document``s: files, directories, and stdin.
+
+Bad input never raises: a file that cannot be read, decoded or parsed yields a ``Document``
+carrying ``error`` (types ``not_found``, ``permission``, ``read_error``, ``empty``, ``binary``,
+``decode_error``, ``json_error``, ``missing_field``, ``bad_field``, ``csv_error``,
+``html_extraction``), so a batch job still writes one record per input and exits 1 instead of
+crashing half-way. Messages do not repeat ``source``. JSONL and CSV are streamed row by row,
+never loaded whole.
+
+Ids: a file's id is its path as given (for files found in a directory, the directory as given
+joined with the relative path); a row's id is its ``id`` field, else ``PATH#row<LINE>`` with the
+1-based line number where the row starts. ``source`` is the path, or ``PATH#row<LINE>`` for rows.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import itertools
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from stance.doc import Document
+
+TEXT_EXTS = frozenset({".txt", ".md"})
+HTML_EXTS = frozenset({".html", ".htm"})
+ROW_EXTS = frozenset({".jsonl", ".csv"})
+SUPPORTED_EXTS = TEXT_EXTS | HTML_EXTS | ROW_EXTS
+SNIFF_BYTES = 1 << 16
+
+
+@dataclass(frozen=True)
+class _Options:
+    text_field: str
+    id_field: str
+    target: str | None
+    errors: str
+
+
+def read_inputs(
+    inputs: Sequence[str],
+    *,
+    text_field: str = "text",
+    id_field: str = "id",
+    target: str | None = None,
+    encoding_errors: str = "strict",
+) -> Iterator[Document]:
+    """Documents of every input, in input order (directories: sorted, recursive).
+
+    Explicit files with another extension are read as plain text; directories only pick the
+    supported extensions and skip hidden entries. ``encoding_errors="replace"`` decodes
+    undecodable bytes with U+FFFD instead of reporting ``decode_error``.
+    """
+    opts = _Options(text_field, id_field, target, encoding_errors)
+    for item in inputs:
+        if item == "-":
+            yield from _read_stdin(opts)
+        elif os.path.isdir(item):
+            for entry in _walk(item, set()):
+                if isinstance(entry, Document):
+                    yield entry
+                else:
+                    yield from _read_path(entry, opts)
+        else:
+            yield from _read_path(item, opts)
+
+
+def content_hash(doc: Document) -> str:
+    """sha256 over id, target and text: a re-run skips documents whose hash is unchanged."""
+    payload = json.dumps([doc.id, doc.target, doc.text], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+# --- directories and files -------------------------------------------------------------------
+
+
+def _walk(root: str, seen: set[str]) -> Iterator[str | Document]:
+    """Supported files under ``root``, depth first in name order; each real directory once.
+
+    Tracking real paths makes symlink loops (a link to a parent) harmless.
+    """
+    real = os.path.realpath(root)
+    if real in seen:
+        return
+    seen.add(real)
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError as err:
+        yield _base(root, None).with_error(*_os_error(err))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            yield from _walk(entry.path, seen)
+        elif entry.is_file() and Path(entry.name).suffix.lower() in SUPPORTED_EXTS:
+            yield entry.path
+
+
+def _read_path(path: str, opts: _Options) -> Iterator[Document]:
+    ext = Path(path).suffix.lower()
+    if ext in ROW_EXTS:
+        yield from _read_rows(path, ext, opts)
+        return
+    base = _base(path, opts.target)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as err:
+        yield base.with_error(*_os_error(err))
+        return
+    yield _html_doc(base, data) if ext in HTML_EXTS else _text_doc(base, data, opts.errors)
+
+
+def _base(path: str, target: str | None) -> Document:
+    return Document(id=path, text="", source=path, target=target)
+
+
+def _os_error(err: OSError) -> tuple[str, str]:
+    kind = {FileNotFoundError: "not_found", PermissionError: "permission"}.get(
+        type(err), "read_error"
+    )
+    return kind, str(err.strerror or err)
+
+
+def _text_doc(base: Document, data: bytes, errors: str) -> Document:
+    """Decode a plain-text (or Markdown) file; offsets will point into this text as is."""
+    if not data.strip():
+        return base.with_error("empty", "file is empty")
+    try:
+        text, encoding = decode_bytes(data, errors)
+    except BinaryInputError as err:
+        return base.with_error("binary", str(err))
+    except (UnicodeDecodeError, ValueError) as err:
+        return base.with_error("decode_error", str(err))
+    if not text.strip():
+        return base.with_error("empty", "no text")
+    return replace(base, text=text, meta={"encoding": encoding})
+
+
+def _html_doc(base: Document, data: bytes) -> Document:
+    if not data.strip():
+        return base.with_error("empty", "file is empty")
+    try:
+        text, title = extract_main_text(data)
+    except Exception as err:  # trafilatura/lxml raise many types on broken markup
+        return base.with_error("html_extraction", f"{type(err).__name__}: {err}")
+    if not text:
+        return base.with_error("html_extraction", "no main text found")
+    return replace(base, text=text, text_extracted=True, meta={"title": title})
+
+
+# --- rows: JSONL and CSV ---------------------------------------------------------------------
+
+
+def _read_rows(path: str, ext: str, opts: _Options) -> Iterator[Document]:
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 - closed by the with below, errors handled here
+    except OSError as err:
+        yield _base(path, opts.target).with_error(*_os_error(err))
+        return
+    with fh:
+        try:
+            head = fh.read(SNIFF_BYTES)
+            encoding = sniff_encoding(head, partial=len(head) == SNIFF_BYTES)
+        except BinaryInputError as err:
+            yield _base(path, opts.target).with_error("binary", str(err))
+            return
+        fh.seek(0)
+        if ext == ".jsonl" and not encoding.startswith(("utf-16", "utf-32")):
+            encoding = "utf-8-sig"  # JSON is UTF-8: a bad line is that line's error only
+        bad: set[int] = set()
+        if encoding.startswith(("utf-16", "utf-32")):  # not line-splittable as bytes
+            lines = _wide_lines(fh, encoding, opts.errors, bad)
+        else:
+            lines = _decoded_lines(fh, encoding, opts.errors, bad)
+        parse = _jsonl_docs if ext == ".jsonl" else _csv_docs
+        yield from parse(path, lines, bad, opts)
+
+
+def _decoded_lines(
+    raw_lines: Iterable[bytes], encoding: str, errors: str, bad: set[int]
+) -> Iterator[str]:
+    """Lines decoded one at a time; with ``strict``, undecodable lines go into ``bad``.
+
+    Decoding per line keeps one broken line from failing the whole file.
+    """
+    for n, raw in enumerate(raw_lines, 1):
+        try:
+            yield raw.decode(encoding)
+        except UnicodeDecodeError:
+            if errors == "strict":
+                bad.add(n)
+            yield raw.decode(encoding, "replace" if errors == "strict" else errors)
+
+
+def _wide_lines(fh: BinaryIO, encoding: str, errors: str, bad: set[int]) -> Iterator[str]:
+    """UTF-16/32 lines (rare for JSONL/CSV); a U+FFFD under ``strict`` marks the line bad."""
+    for n, line in enumerate(io.TextIOWrapper(fh, encoding, "replace", newline=""), 1):
+        if errors == "strict" and "\ufffd" in line:
+            bad.add(n)
+        yield line
+
+
+def _jsonl_docs(
+    path: str, lines: Iterable[str], bad: set[int], opts: _Options
+) -> Iterator[Document]:
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        base = _row_base(path, n, opts)
+        if n in bad:
+            yield base.with_error("decode_error", "line is not valid text")
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as err:
+            yield base.with_error("json_error", f"{err.msg} (column {err.colno})")
+            continue
+        if not isinstance(rec, dict):
+            yield base.with_error("json_error", "expected a JSON object")
+            continue
+        yield _row_doc(base, rec, opts)
+
+
+def _csv_docs(path: str, lines: Iterable[str], bad: set[int], opts: _Options) -> Iterator[Document]:
+    lines = iter(lines)
+    header = next(lines, "")
+    delimiter = max(",;\t", key=header.count)
+    reader = csv.DictReader(itertools.chain([header], lines), delimiter=delimiter)
+    fields = reader.fieldnames or []
+    if opts.text_field not in fields:
+        found = ", ".join(fields) or "nothing"
+        msg = f"no column {opts.text_field!r} in the header (found: {found})"
+        yield _base(path, opts.target).with_error("missing_field", msg)
+        return
+    start = reader.line_num + 1
+    try:
+        for rec in reader:
+            base = _row_base(path, start, opts)
+            if bad.intersection(range(start, reader.line_num + 1)):
+                yield base.with_error("decode_error", "row is not valid text")
+            else:
+                yield _row_doc(base, rec, opts)
+            start = reader.line_num + 1
+    except csv.Error as err:
+        yield _row_base(path, start, opts).with_error("csv_error", str(err))
+
+
+def _row_base(path: str, line: int, opts: _Options) -> Document:
+    source = f"{path}#row{line}"
+    return Document(id=source, text="", source=source, target=opts.target, meta={"row": line})
+
+
+def _row_doc(base: Document, rec: dict[str, Any], opts: _Options) -> Document:
+    """Fill id, target and text from a parsed row; a missing or non-text field is an error."""
+    rid = rec.get(opts.id_field)
+    target = rec.get("target")
+    base = replace(
+        base,
+        id=str(rid) if rid not in (None, "") else base.id,
+        target=target if isinstance(target, str) and target.strip() else base.target,
+    )
+    text = rec.get(opts.text_field)
+    if text is None:
+        return base.with_error("missing_field", f"no {opts.text_field!r} field")
+    if not isinstance(text, str):
+        return base.with_error("bad_field", f"{opts.text_field!r} is not a string")
+    if not text.strip():
+        return base.with_error("empty", f"{opts.text_field!r} is empty")
+    return replace(base, text=text)
+
+
+# --- stdin -----------------------------------------------------------------------------------
+
+
+def _read_stdin(opts: _Options) -> Iterator[Document]:
+    """JSONL when the first non-blank line is a JSON object, else one plain-text document."""
+    raw = getattr(sys.stdin, "buffer", None)
+    lines: Iterator[bytes] = iter(raw) if raw is not None else (s.encode() for s in sys.stdin)
+    head: list[bytes] = []
+    for line in lines:
+        head.append(line)
+        if line.strip():
+            break
+    if head and _is_json_object(head[-1]):
+        bad: set[int] = set()
+        decoded = _decoded_lines(itertools.chain(head, lines), "utf-8-sig", opts.errors, bad)
+        yield from _jsonl_docs("-", decoded, bad, opts)
+        return
+    yield _text_doc(_base("-", opts.target), b"".join(itertools.chain(head, lines)), opts.errors)
+
+
+def _is_json_object(line: bytes) -> bool:
+    try:
+        return isinstance(json.loads(line.decode("utf-8-sig")), dict)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return False
+
+
+# --- decoding --------------------------------------------------------------------------------
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: it starts with the same two bytes
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+class BinaryInputError(ValueError):
+    """The bytes are not text (NUL bytes outside UTF-16/32)."""
+
+
+def decode_bytes(data: bytes, errors: str = "strict") -> tuple[str, str]:
+    """(text, encoding): BOM, else UTF-8, else a legacy encoding biased to French (cp1252).
+
+    Raises ``BinaryInputError`` for binary data and ``UnicodeDecodeError`` when nothing fits
+    under ``errors="strict"``; other ``errors`` values decode with that handler instead.
+    """
+    encoding = sniff_encoding(data)
+    try:
+        return data.decode(encoding), encoding
+    except UnicodeDecodeError as err:
+        if encoding.startswith("utf-16-"):  # guessed from NUL bytes: it was binary after all
+            raise BinaryInputError("NUL bytes: this is not a text file") from err
+        if errors == "strict":
+            raise
+        return data.decode(encoding, errors), encoding
+
+
+def sniff_encoding(head: bytes, *, partial: bool = False) -> str:
+    """Encoding for data starting with ``head``: a BOM, UTF-16 without BOM, UTF-8, or legacy.
+
+    With ``partial`` (a prefix of a stream), a UTF-8 sequence cut at the very end is fine.
+    """
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return encoding
+    if b"\x00" in head:
+        wide = _utf16_without_bom(head)
+        if wide is None:
+            raise BinaryInputError("NUL bytes: this is not a text file")
+        return wide
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as err:
+        if not (partial and err.start >= len(head) - 3):
+            return _legacy_encoding(head) or "utf-8"
+    return "utf-8"
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text without BOM has NUL high bytes in every other position for Latin text."""
+    even, odd = data[0::2], data[1::2]
+    if not even or not odd:
+        return None
+    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    if zeros_odd > 0.3 and zeros_even < 0.02:
+        return "utf-16-le"
+    if zeros_even > 0.3 and zeros_odd < 0.02:
+        return "utf-16-be"
+    return None
+
+
+def _legacy_encoding(data: bytes) -> str | None:
+    """cp1252 (Windows French) unless charset-normalizer sees a clearly non-Latin script."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None and _mostly_non_latin(str(best)):
+        return str(best.encoding)
+    try:
+        data.decode("cp1252")
+        return "cp1252"
+    except UnicodeDecodeError:
+        return str(best.encoding) if best is not None else None
+
+
+def _mostly_non_latin(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum(ord(c) > 0x24F for c in letters) > len(letters) / 2
+
+
+# --- HTML ------------------------------------------------------------------------------------
+
+# Blog/CMS furniture that trafilatura sometimes keeps as a paragraph of its own. Matched on
+# short lines only (and never on lines ending like a sentence) so that real text survives.
+_CHROME_PREFIXES = (
+    "suivre ce blog", "commenter cet article", "partager", "s'abonner", "abonnez-vous",
+    "inscrivez-vous", "recevoir les articles", "newsletter", "lire la suite", "voir le profil",
+    "publié par", "publié le", "publié dans", "posté par", "article précédent",
+    "article suivant", "retour à l'accueil", "haut de page", "signaler un abus",
+    "créer un blog", "imprimer", "j'aime", "ajouter un commentaire", "laisser un commentaire",
+    "commentaires", "catégories", "mots-clés", "tags", "rss", "aller au contenu", "accueil",
+    "rechercher", "menu", "contact", "mentions légales", "tous droits réservés", "©", "tweet",
+    "envoyer par e-mail", "share", "follow", "subscribe",
+)  # fmt: skip
+_CHROME_MAX_CHARS = 60
+
+
+def extract_main_text(data: bytes) -> tuple[str, str | None]:
+    """(main text, title) of an HTML page: trafilatura with recall bias, no comments/tables.
+
+    Tables are left out because their cells come out as sentence-less fragments. The title
+    becomes the first line (followed by a blank line) unless the text already starts with it.
+    """
+    import trafilatura
+
+    result = trafilatura.bare_extraction(
+        data,
+        favor_recall=True,
+        include_comments=False,
+        include_tables=False,
+        with_metadata=True,
+    )
+    if result is None:
+        return "", None
+    title = getattr(result, "title", None) or None
+    lines = [ln.strip() for ln in (getattr(result, "text", "") or "").split("\n")]
+    body = "\n".join(ln for ln in lines if ln and not is_chrome_line(ln))
+    if title and body and not body.startswith(title):
+        return f"{title}\n\n{body}", title
+    return body, title
+
+
+def is_chrome_line(line: str) -> bool:
+    """True for navigation/share/subscribe lines such as "Suivre ce blog" or "Partager"."""
+    norm = line.strip().lower().replace("\u2019", "'")
+    if len(norm) > _CHROME_MAX_CHARS or norm.endswith((".", "!", "?", "…")):
+        return False
+    return any(
+        norm.startswith(p) and (len(norm) == len(p) or not norm[len(p)].isalnum())
+        for p in _CHROME_PREFIXES
+    )

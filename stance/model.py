@@ -1,0 +1,242 @@
+"""Load task checkpoints and turn text into probabilities.
+
+A *part* is one task model in a directory: either a standard ``save_pretrained`` checkpoint
+(``config.json`` + safetensors) or a compact PEFT adapter on top of a base encoder
+(``adapter_config.json``), which is how the shipped default stays under its size budget.
+Each part carries ``stance_part.json`` (task, labels, input settings). Only safetensors are
+ever loaded: no pickle, no ``torch.load``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+PART_FILE = "stance_part.json"
+TOKEN_TASKS = ("span",)
+
+
+class ModelError(RuntimeError):
+    """A model directory is missing, corrupted or of the wrong kind; the message names the file."""
+
+
+@dataclass(frozen=True)
+class PartInfo:
+    """What a task checkpoint needs at inference time, saved next to its weights."""
+
+    task: str
+    labels: tuple[str, ...]
+    base: str
+    max_length: int = 256
+    context: int = 0
+    merge_majorclaim: bool = True
+    temperature: float = 1.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def save(self, directory: Path) -> None:
+        data = {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
+        (directory / PART_FILE).write_text(json.dumps(data, indent=2, ensure_ascii=False))
+
+    @classmethod
+    def load(cls, directory: Path) -> PartInfo:
+        path = directory / PART_FILE
+        if path.exists():
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except json.JSONDecodeError as exc:
+                raise ModelError(f"{path}: not valid JSON ({exc})") from exc
+            data["labels"] = tuple(data["labels"])
+            return cls(**data)
+        return _info_from_hf_config(directory)
+
+
+def _info_from_hf_config(directory: Path) -> PartInfo:
+    """A plain transformers checkpoint without our manifest (e.g. from ``stance export hf``)."""
+    path = directory / "config.json"
+    if not path.exists():
+        raise ModelError(f"{directory}: neither {PART_FILE} nor config.json found")
+    cfg = json.loads(path.read_text(encoding="utf-8"))
+    id2label = cfg.get("id2label") or {}
+    labels = tuple(str(id2label[k]).lower() for k in sorted(id2label, key=int))
+    arch = " ".join(cfg.get("architectures") or [])
+    task = "span" if "TokenClassification" in arch else cfg.get("stance_task", "component")
+    return PartInfo(task=task, labels=labels, base=str(directory))
+
+
+def _check_weights(directory: Path) -> None:
+    if not directory.is_dir():
+        raise ModelError(f"model directory not found: {directory}")
+    names = {p.name for p in directory.iterdir()}
+    if not any(n.endswith(".safetensors") for n in names):
+        pickles = sorted(n for n in names if n.endswith((".bin", ".pt", ".pth", ".pkl")))
+        hint = (
+            f" (found pickle weights {pickles}: refused, convert to safetensors)" if pickles else ""
+        )
+        raise ModelError(f"{directory}: no *.safetensors weights{hint}")
+
+
+def load_part(directory: str | Path, device: str = "cpu") -> tuple[torch.nn.Module, Any, PartInfo]:
+    """Open a task checkpoint (full or adapter) and its tokenizer, in eval mode."""
+    from transformers import AutoTokenizer
+
+    from stance.e5 import resolve_base
+
+    path = Path(directory)
+    _check_weights(path)
+    info = PartInfo.load(path)
+    auto = _auto_class(info.task)
+    kwargs = _label_kwargs(info.labels)
+    try:
+        if (path / "adapter_config.json").exists():
+            from peft import PeftModel
+
+            base = resolve_base(info.base)
+            model = auto.from_pretrained(base, use_safetensors=True, **kwargs)
+            model = PeftModel.from_pretrained(model, str(path)).merge_and_unload()
+            tok_dir = path if (path / "tokenizer.json").exists() else Path(base)
+        else:
+            model = auto.from_pretrained(str(path), use_safetensors=True)
+            tok_dir = path
+        tokenizer = AutoTokenizer.from_pretrained(str(tok_dir))
+    except (OSError, ValueError, RuntimeError, KeyError) as exc:
+        raise ModelError(f"{path}: cannot load {info.task} model: {exc}") from exc
+    model.to(device).eval()
+    return model, tokenizer, info
+
+
+def _auto_class(task: str) -> Any:
+    from transformers import AutoModelForSequenceClassification, AutoModelForTokenClassification
+
+    return (
+        AutoModelForTokenClassification
+        if task in TOKEN_TASKS
+        else AutoModelForSequenceClassification
+    )
+
+
+def _label_kwargs(labels: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        "num_labels": len(labels),
+        "id2label": dict(enumerate(labels)),
+        "label2id": {label: i for i, label in enumerate(labels)},
+    }
+
+
+def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    z = logits / max(temperature, 1e-6)
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+class PairClassifier:
+    """Sentence or (first, second) pair → class logits, with overlapping windows when too long.
+
+    ``long_side`` says which segment may be windowed: the sentence for roles (context is
+    trimmed beforehand), the text for stance (the target is short).
+    """
+
+    def __init__(self, model: torch.nn.Module, tokenizer: Any, info: PartInfo) -> None:
+        self.model, self.tokenizer, self.info = model, tokenizer, info
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.info.labels
+
+    def logits(
+        self,
+        first: list[str],
+        second: list[str] | None = None,
+        *,
+        long_side: str = "first",
+        batch_size: int = 32,
+        stride: int = 32,
+    ) -> tuple[np.ndarray, list[bool]]:
+        """Mean logits over each input's windows, and whether it needed more than one."""
+        n = len(first)
+        out = np.zeros((n, len(self.labels)), dtype=np.float32)
+        windowed = [False] * n
+        order = sorted(range(n), key=lambda i: len(first[i]) + len(second[i] if second else ""))
+        for lo in range(0, n, batch_size):
+            idx = order[lo : lo + batch_size]
+            a = [first[i] for i in idx]
+            b = [second[i] for i in idx] if second is not None else None
+            enc = self.tokenizer(
+                a,
+                b,
+                truncation="only_first"
+                if (b is not None and long_side == "first")
+                else ("only_second" if b is not None else True),
+                max_length=self.info.max_length,
+                stride=stride,
+                return_overflowing_tokens=True,
+                padding=True,
+                return_tensors="pt",
+            )
+            owner = enc.pop("overflow_to_sample_mapping").tolist()
+            enc.pop("offset_mapping", None)
+            with torch.inference_mode():
+                logits = self.model(**enc).logits.float().numpy()
+            sums = np.zeros((len(idx), logits.shape[1]), dtype=np.float32)
+            counts = np.zeros(len(idx), dtype=np.float32)
+            for row, j in enumerate(owner):
+                sums[j] += logits[row]
+                counts[j] += 1
+            for j, i in enumerate(idx):
+                out[i] = sums[j] / counts[j]
+                windowed[i] = counts[j] > 1
+        return out, windowed
+
+    def proba(self, first: list[str], second: list[str] | None = None, **kw: Any) -> np.ndarray:
+        logits, _ = self.logits(first, second, **kw)
+        return softmax(logits, self.info.temperature)
+
+
+class TokenTagger:
+    """Words → per-word BIO probabilities; long paragraphs are cut into overlapping windows."""
+
+    def __init__(self, model: torch.nn.Module, tokenizer: Any, info: PartInfo) -> None:
+        self.model, self.tokenizer, self.info = model, tokenizer, info
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.info.labels
+
+    def word_proba(self, docs_words: list[list[str]], batch_size: int = 16) -> list[np.ndarray]:
+        """For each document, a (n_words, n_tags) array averaged over the windows seeing it."""
+        k = len(self.labels)
+        sums = [np.zeros((len(w), k), dtype=np.float32) for w in docs_words]
+        counts = [np.zeros(len(w), dtype=np.float32) for w in docs_words]
+        todo = [i for i, w in enumerate(docs_words) if w]
+        for lo in range(0, len(todo), batch_size):
+            idx = todo[lo : lo + batch_size]
+            enc = self.tokenizer(
+                [docs_words[i] for i in idx],
+                is_split_into_words=True,
+                truncation=True,
+                max_length=self.info.max_length,
+                stride=self.info.extra.get("window_stride", 32),
+                return_overflowing_tokens=True,
+                padding=True,
+                return_tensors="pt",
+            )
+            owner = enc["overflow_to_sample_mapping"].tolist()
+            word_ids = [enc.word_ids(r) for r in range(len(owner))]
+            inputs = {k_: v for k_, v in enc.items() if k_ in ("input_ids", "attention_mask")}
+            with torch.inference_mode():
+                probs = softmax(self.model(**inputs).logits.float().numpy(), self.info.temperature)
+            for row, j in enumerate(owner):
+                doc = idx[j]
+                seen: set[int] = set()
+                for pos, wid in enumerate(word_ids[row]):
+                    if wid is None or wid in seen:
+                        continue
+                    seen.add(wid)
+                    sums[doc][wid] += probs[row, pos]
+                    counts[doc][wid] += 1
+        return [s / np.maximum(c, 1)[:, None] for s, c in zip(sums, counts, strict=True)]

@@ -1,0 +1,229 @@
+"""The user-facing pipeline: ``nlp = stance.load(); doc = nlp(text, target=...)``.
+
+A pipeline directory holds ``pipeline.json`` and one subfolder per task part (spaCy-style).
+Running it over documents: segment → roles (with context) → spans → sentence stances →
+article roll-up. Parts are loaded once, on first use, never at import time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from stance.calibrate import abstain
+from stance.doc import ROLES, STANCES, Document, Sentence
+from stance.model import PART_FILE, ModelError, PairClassifier, TokenTagger, load_part
+from stance.rollup import document_stance, link_claims
+from stance.tasks import component_inputs, tags_to_spans
+
+PIPELINE_FILE = "pipeline.json"
+REPO_DEFAULT = Path(__file__).resolve().parents[1] / "models" / "default"
+
+
+def default_model_dir() -> Path:
+    """``$STANCE_MODEL`` if set, else the shipped default in the repository's ``models/``."""
+    env = os.environ.get("STANCE_MODEL")
+    return Path(env) if env else REPO_DEFAULT
+
+
+@dataclass
+class PipelineConfig:
+    """Contents of ``pipeline.json``: which parts exist and how results are combined."""
+
+    parts: dict[str, str]
+    base: str = "e5-small-offline"
+    stance_threshold: float = 0.0
+    doc_weight: float = 1.0
+    role_weights: dict[str, float] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, directory: Path) -> PipelineConfig:
+        path = directory / PIPELINE_FILE
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ModelError(f"{path}: cannot read pipeline manifest ({exc})") from exc
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        return cls(**known)
+
+
+class Pipeline:
+    """Labels documents with sentence roles, spans and stance toward a target."""
+
+    def __init__(
+        self, directory: Path, config: PipelineConfig, overrides: dict[str, Path] | None = None
+    ):
+        self.directory = directory
+        self.config = config
+        self._paths = {task: directory / sub for task, sub in config.parts.items()}
+        self._paths.update(overrides or {})
+
+    def __repr__(self) -> str:
+        return f"Pipeline({self.directory}, parts={sorted(self._paths)})"
+
+    @cached_property
+    def component(self) -> PairClassifier | None:
+        return (
+            PairClassifier(*load_part(self._paths["component"]))
+            if "component" in self._paths
+            else None
+        )
+
+    @cached_property
+    def stance_model(self) -> PairClassifier | None:
+        return (
+            PairClassifier(*load_part(self._paths["stance"])) if "stance" in self._paths else None
+        )
+
+    @cached_property
+    def span(self) -> TokenTagger | None:
+        return TokenTagger(*load_part(self._paths["span"])) if "span" in self._paths else None
+
+    def __call__(self, text: str, target: str | None = None, id: str | None = None) -> Document:
+        doc = Document(id=id or "doc", text=text, source="", target=target)
+        return next(iter(self.pipe([doc], target=target)))
+
+    def pipe(
+        self, texts: Iterable[str | Document], target: str | None = None, batch_size: int = 32
+    ) -> Iterator[Document]:
+        """Stream documents through the models, batching sentences across documents."""
+        chunk: list[Document] = []
+        for i, item in enumerate(texts):
+            doc = item if isinstance(item, Document) else Document(id=str(i), text=item)
+            if target is not None and doc.target is None:
+                doc = replace(doc, target=target)
+            chunk.append(doc)
+            if len(chunk) >= batch_size:
+                yield from self.process(chunk)
+                chunk = []
+        if chunk:
+            yield from self.process(chunk)
+
+    def process(self, docs: list[Document]) -> list[Document]:
+        """Label a batch of documents; error records pass through untouched."""
+        from stance.segment import split_sentences
+
+        out = list(docs)
+        todo = [i for i, d in enumerate(out) if d.error is None]
+        for i in todo:
+            out[i] = replace(out[i], sentences=tuple(split_sentences(out[i].text)))
+        if self.component:
+            self._roles(out, todo)
+        if self.span:
+            self._spans(out, todo)
+        if self.stance_model:
+            self._stances(out, [i for i in todo if out[i].target])
+        return out
+
+    def _roles(self, out: list[Document], todo: list[int]) -> None:
+        model = self.component
+        assert model is not None
+        firsts: list[str] = []
+        seconds: list[str] = []
+        for i in todo:
+            a, b = component_inputs(out[i], model.info.context)
+            firsts += a
+            seconds += b if b is not None else [""] * len(a)
+        pairs = seconds if model.info.context > 0 else None
+        logits, windowed = model.logits(firsts, pairs, long_side="first")
+        probs = _probs(logits, model)
+        k = 0
+        for i in todo:
+            sents = []
+            for s in out[i].sentences:
+                scores = _scores(probs[k], model.labels, ROLES)
+                role = max(scores, key=scores.__getitem__)
+                flags = s.flags + (("windowed",) if windowed[k] else ())
+                sents.append(replace(s, role=role, role_scores=scores, flags=flags))
+                k += 1
+            out[i] = replace(out[i], sentences=tuple(sents))
+
+    def _spans(self, out: list[Document], todo: list[int]) -> None:
+        from stance.segment import word_spans
+
+        model = self.span
+        assert model is not None
+        offsets = [word_spans(out[i].text) for i in todo]
+        words = [[out[i].text[a:b] for a, b in offs] for i, offs in zip(todo, offsets, strict=True)]
+        for i, offs, probs in zip(todo, offsets, model.word_proba(words), strict=True):
+            tags = [model.labels[int(p.argmax())].replace("majorclaim", "claim") for p in probs]
+            conf = [float(p.max()) for p in probs]
+            out[i] = replace(out[i], spans=tuple(tags_to_spans(offs, tags, conf)))
+
+    def _stances(self, out: list[Document], todo: list[int]) -> None:
+        """Each sentence against the target, plus the whole text (windowed), then the roll-up."""
+        model = self.stance_model
+        assert model is not None
+        targets = [out[i].target or "" for i in todo for _ in out[i].sentences]
+        texts = [s.text for i in todo for s in out[i].sentences]
+        targets += [out[i].target or "" for i in todo]
+        texts += [out[i].text for i in todo]
+        logits, _ = model.logits(targets, texts, long_side="second")
+        probs = _probs(logits, model)
+        labels = abstain(probs, model.labels, self.config.stance_threshold)
+        k = 0
+        for n, i in enumerate(todo):
+            doc = out[i]
+            sents = []
+            for s in doc.sentences:
+                scores = _scores(probs[k], model.labels, STANCES)
+                sents.append(replace(s, stance=labels[k], stance_scores=scores))
+                k += 1
+            whole = Sentence(
+                index=-1,
+                start=0,
+                end=len(doc.text),
+                text=doc.text,
+                role="claim",
+                role_scores={"claim": self.config.doc_weight},
+                stance_scores=_scores(probs[len(targets) - len(todo) + n], model.labels, STANCES),
+            )
+            rollup = document_stance(
+                [*sents, whole],
+                role_weights=self.config.role_weights or None,
+                threshold=self.config.stance_threshold,
+            )
+            meta = {**doc.meta, "main_claims": link_claims(sents)}
+            out[i] = replace(doc, sentences=tuple(sents), stance=rollup, meta=meta)
+
+
+def _probs(logits: np.ndarray, part: PairClassifier) -> np.ndarray:
+    from stance.model import softmax
+
+    return softmax(logits, part.info.temperature)
+
+
+def _scores(row: np.ndarray, labels: tuple[str, ...], order: tuple[str, ...]) -> dict[str, float]:
+    by_label = {label: float(p) for label, p in zip(labels, row, strict=True)}
+    return {k: by_label.get(k, 0.0) for k in order}
+
+
+def load(model: str | Path | None = None) -> Pipeline:
+    """A pipeline directory, a single task checkpoint (other parts from the default), or None."""
+    path = Path(model) if model else default_model_dir()
+    if (path / PIPELINE_FILE).exists():
+        return Pipeline(path, PipelineConfig.read(path))
+    if (path / PART_FILE).exists() or (path / "config.json").exists():
+        from stance.model import PartInfo
+
+        info = PartInfo.load(path)
+        default = default_model_dir()
+        if (default / PIPELINE_FILE).exists():
+            return Pipeline(default, PipelineConfig.read(default), overrides={info.task: path})
+        return Pipeline(path.parent, PipelineConfig(parts={info.task: path.name}))
+    if model and not path.exists() and "/" in str(model):
+        raise ModelError(
+            f"{model}: not a local directory. Train a task checkpoint from a hub encoder with "
+            f"`stance train --base {model}`; pipelines are directories."
+        )
+    raise ModelError(
+        f"{path}: not a stance pipeline ({PIPELINE_FILE}) or task checkpoint ({PART_FILE})"
+    )

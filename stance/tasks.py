@@ -1,0 +1,137 @@
+"""How each task turns gold ``Document``s into model inputs, and model outputs back into labels.
+
+Kept apart from the models (PyTorch-IE style): offsets and labels live here, tensors in
+``model.py``. The same functions build training examples and inference inputs, so training and
+prediction cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from stance.doc import ROLES, STANCES, Document, Sentence, Span
+
+CONTEXT_CHARS = 120  # per side: keeps the sentence itself inside the model window
+SPAN_TAGS_MERGED = ("O", "B-claim", "I-claim", "B-premise", "I-premise")
+SPAN_TAGS_FULL = SPAN_TAGS_MERGED + ("B-majorclaim", "I-majorclaim")
+
+
+@dataclass(frozen=True)
+class PairExample:
+    """One classification input: a first text, an optional second text, and its gold label."""
+
+    first: str
+    second: str | None
+    label: str
+    group: str = ""
+
+
+def context_string(sentences: Sequence[Sentence], i: int, k: int) -> str | None:
+    """The k sentences before and after sentence i, with markers for paragraph edges.
+
+    Position matters on essays (claims open and close paragraphs), so the edges are explicit.
+    """
+    if k <= 0:
+        return None
+    before = " ".join(s.text for s in sentences[max(0, i - k) : i])[-CONTEXT_CHARS:]
+    after = " ".join(s.text for s in sentences[i + 1 : i + 1 + k])[:CONTEXT_CHARS]
+    return f"{before or '[début]'} [phrase] {after or '[fin]'}"
+
+
+def component_inputs(doc: Document, context: int) -> tuple[list[str], list[str] | None]:
+    firsts = [s.text for s in doc.sentences]
+    if context <= 0:
+        return firsts, None
+    seconds = [context_string(doc.sentences, i, context) or "" for i in range(len(firsts))]
+    return firsts, seconds
+
+
+def component_examples(docs: Sequence[Document], context: int) -> list[PairExample]:
+    out = []
+    for doc in docs:
+        firsts, seconds = component_inputs(doc, context)
+        for i, sent in enumerate(doc.sentences):
+            if sent.role in ROLES:
+                second = seconds[i] if seconds else None
+                out.append(PairExample(firsts[i], second, sent.role, doc.id))
+    return out
+
+
+def stance_examples(docs: Sequence[Document], none_pairs: float, seed: int) -> list[PairExample]:
+    """(target, text) pairs; adds ``none`` pairs by matching texts with unrelated targets.
+
+    X-Stance has no neutral class: a comment answering another question (other topic when
+    known) is, by construction, neither for nor against the question it is paired with.
+    """
+    labelled = [d for d in docs if d.target and d.stance and d.stance.label in STANCES]
+    out = [
+        PairExample(d.target or "", d.text, d.stance.label, _group(d)) for d in labelled if d.stance
+    ]
+    rng = random.Random(seed)
+    pool = [d for d in labelled if d.meta.get("question_id") is not None]
+    for d in rng.sample(pool, int(len(pool) * none_pairs)) if pool else []:
+        for _ in range(10):
+            other = rng.choice(pool)
+            if _topic(other) != _topic(d) and other.target != d.target:
+                out.append(PairExample(other.target or "", d.text, "none", _group(d)))
+                break
+    return out
+
+
+def _group(doc: Document) -> str:
+    return str(doc.meta.get("question_id", doc.meta.get("topic", doc.target or "")))
+
+
+def _topic(doc: Document) -> str:
+    return str(doc.meta.get("topic") or doc.meta.get("question_id") or doc.target)
+
+
+def span_tags(merge_majorclaim: bool) -> tuple[str, ...]:
+    return SPAN_TAGS_MERGED if merge_majorclaim else SPAN_TAGS_FULL
+
+
+def doc_words(doc: Document) -> list[tuple[int, int]]:
+    """Word offsets of a document: the unit the span tagger labels."""
+    from stance.segment import word_spans
+
+    return word_spans(doc.text)
+
+
+def word_tags(doc: Document, words: list[tuple[int, int]], merge_majorclaim: bool) -> list[str]:
+    """Gold BIO tag of each word, from the document's character spans."""
+    tags = ["O"] * len(words)
+    for span in sorted(doc.spans, key=lambda s: s.start):
+        label = "claim" if (merge_majorclaim and span.label == "majorclaim") else span.label
+        inside = [i for i, (a, b) in enumerate(words) if a < span.end and b > span.start]
+        for n, i in enumerate(inside):
+            tags[i] = ("B-" if n == 0 else "I-") + label
+    return tags
+
+
+def tags_to_spans(
+    words: list[tuple[int, int]], tags: list[str], scores: list[float] | None = None
+) -> list[Span]:
+    """Decode BIO word tags into character spans (an I- without B- opens a span)."""
+    spans: list[Span] = []
+    cur: list[int] = []
+    label = ""
+
+    def close() -> None:
+        if cur:
+            conf = sum(scores[i] for i in cur) / len(cur) if scores else None
+            spans.append(Span(words[cur[0]][0], words[cur[-1]][1], label, conf))
+
+    for i, tag in enumerate(tags):
+        prefix, _, lab = tag.partition("-")
+        if prefix == "B" or (prefix == "I" and lab != label):
+            close()
+            cur, label = [i], lab
+        elif prefix == "I":
+            cur.append(i)
+        else:
+            close()
+            cur, label = [], ""
+    close()
+    return spans

@@ -1,0 +1,105 @@
+"""Tiny random-init encoders and a tokenizer trained on a few sentences, for fast CPU tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from stance.doc import DocStance, Document, Sentence, Span
+from stance.segment import split_sentences
+
+CORPUS = [
+    "Il faut taxer le kérosène des avions.",
+    "Les vols courts polluent beaucoup plus que le train.",
+    "Le gouvernement doit agir maintenant pour le climat.",
+    "Cependant, certaines régions dépendent du tourisme aérien.",
+    "Je pense que la retraite à 67 ans est une mauvaise idée.",
+    "Les jeunes n'ont pas de travail, c'est le vrai problème.",
+    "La Suisse doit-elle adhérer à l'Union européenne ?",
+    "L'entreprise vend ses produits, elle n'est pas philanthrope.",
+    "Le consommateur ne décide pas à la place de l'entreprise.",
+    "En effet, 60 % des clients suivent la publicité.",
+    "Macron va devenir président, personne ne le connaissait.",
+    "Bravo pour cette victoire, la France avance !",
+]
+
+
+def build_tokenizer(out: Path) -> None:
+    """A small Unigram tokenizer (XLM-R style specials) trained on ``CORPUS``."""
+    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    specials = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
+    tok = Tokenizer(models.Unigram())
+    tok.normalizer = normalizers.NFKC()
+    tok.pre_tokenizer = pre_tokenizers.Metaspace()
+    tok.decoder = decoders.Metaspace()
+    trainer = trainers.UnigramTrainer(vocab_size=300, special_tokens=specials, unk_token="<unk>")
+    tok.train_from_iterator(CORPUS * 3, trainer=trainer)
+    tok.post_processor = processors.TemplateProcessing(
+        single="<s> $A </s>",
+        pair="<s> $A </s> </s> $B </s>",
+        special_tokens=[("<s>", tok.token_to_id("<s>")), ("</s>", tok.token_to_id("</s>"))],
+    )
+    fast = PreTrainedTokenizerFast(
+        tokenizer_object=tok, bos_token="<s>", eos_token="</s>", unk_token="<unk>",
+        pad_token="<pad>", mask_token="<mask>", cls_token="<s>", sep_token="</s>",
+        model_max_length=128,
+    )
+    fast.save_pretrained(str(out))
+
+
+def build_base(out: Path, kind: str = "bert") -> Path:
+    """Random-init BERT or CamemBERT encoder saved with the tiny tokenizer."""
+    from transformers import AutoModel, BertConfig, CamembertConfig
+
+    out.mkdir(parents=True, exist_ok=True)
+    build_tokenizer(out)
+    vocab = len(json.loads((out / "tokenizer.json").read_text())["model"]["vocab"])
+    common = {"vocab_size": vocab, "hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 2,
+              "intermediate_size": 64, "max_position_embeddings": 160}
+    config = (CamembertConfig(pad_token_id=1, **common) if kind == "camembert"
+              else BertConfig(pad_token_id=1, **common))
+    AutoModel.from_config(config).save_pretrained(str(out))
+    return out
+
+
+def component_docs() -> list[Document]:
+    """Paragraphs whose sentence roles follow a learnable cue (claims say 'il faut'/'doit')."""
+    paragraphs = [
+        "Il faut taxer le kérosène. Les vols courts polluent beaucoup. Le train existe.",
+        "Le gouvernement doit agir. En effet, 60 % des clients suivent la publicité. Bravo.",
+        "Il faut réformer la retraite. Les jeunes n'ont pas de travail. La Suisse vote.",
+        "Le consommateur doit décider. En effet, l'entreprise vend ses produits. Macron parle.",
+    ]
+    docs = []
+    for n, text in enumerate(paragraphs * 3):
+        sents = []
+        for s in split_sentences(text):
+            role = "claim" if ("faut" in s.text or "doit" in s.text) else (
+                "premise" if ("effet" in s.text or "polluent" in s.text or "jeunes" in s.text) else "none")
+            sents.append(Sentence(s.index, s.start, s.end, s.text, role=role))
+        spans = tuple(Span(s.start, s.end, s.role or "none") for s in sents if s.role != "none")
+        docs.append(Document(id=f"p{n}", text=text, sentences=tuple(sents), spans=spans))
+    return docs
+
+
+def stance_docs() -> list[Document]:
+    rows = [
+        ("Faut-il taxer le kérosène ?", "Oui, il faut taxer les avions.", "favor", 1),
+        ("Faut-il taxer le kérosène ?", "Non, le tourisme en souffrirait.", "against", 1),
+        ("La retraite à 67 ans ?", "Oui, c'est nécessaire et juste.", "favor", 2),
+        ("La retraite à 67 ans ?", "Non, c'est une mauvaise idée.", "against", 2),
+    ]
+    return [
+        Document(id=f"s{i}", text=text, target=target, stance=DocStance(label, {label: 1.0}),
+                 meta={"question_id": q + 10 * (i // 4), "topic": f"t{q}"})
+        for i, (target, text, label, q) in enumerate(rows * 4)
+    ]
+
+
+def write_jsonl(docs: list[Document], path: Path) -> str:
+    from stance.data import to_record
+
+    path.write_text("".join(json.dumps(to_record(d), ensure_ascii=False) + "\n" for d in docs))
+    return f"jsonl:{path}"
