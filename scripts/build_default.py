@@ -19,8 +19,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TASKS = ("component", "span", "stance")
 DEV_EVALS = {  # task -> (format, path relative to the data dir, split)
-    "component": [("pe-fr-sentences", "pe_fr/sentences.tsv", "dev"), ("pe-fr-bio", "pe_fr/dev_PE.fr", None)],
-    "span": [("pe-fr-bio", "pe_fr/dev_PE.fr", None), ("abstrct", "abstrct_fr/fr_neoplasm_nllb_awesome_dev.tsv", None)],
+    "component": [
+        ("pe-fr-sentences", "pe_fr/sentences.tsv", "dev"),
+        ("pe-fr-bio", "pe_fr/dev_PE.fr", None),
+    ],
+    "span": [
+        ("pe-fr-bio", "pe_fr/dev_PE.fr", None),
+        ("abstrct", "abstrct_fr/fr_neoplasm_nllb_awesome_dev.tsv", None),
+    ],
     "stance": [("jsonl", "STANCE_DEV", None)],
 }
 
@@ -97,7 +103,9 @@ def evaluate_all(model: Path, reports: Path) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=Path, default=ROOT / "runs")
     parser.add_argument("--out", type=Path, default=ROOT / "models/default")
     parser.add_argument("--tasks", nargs="*", default=list(TASKS))

@@ -1,7 +1,8 @@
 """stance — argument mining and stance classification for French.
 
     >>> import stance
-    >>> doc = stance.predict("Il faut taxer le kérosène. Les avions polluent.", target="taxer l'aviation")
+    >>> text = "Il faut taxer le kérosène. Les avions polluent."
+    >>> doc = stance.predict(text, target="Il faut taxer l'aviation")
     >>> [(s.text, s.role, s.stance) for s in doc.sentences]
 
 Models load lazily, on the first call, once per process (nothing heavy happens at import).

@@ -12,7 +12,8 @@ DATA_CREDITS = {
     "component": "PE-FR (Persuasive Essays, Stab & Gurevych 2017, French MT with projected labels, "
     "Eger et al. 2018), CC BY-NC-SA 4.0; sentence table of Rücklé et al. 2018.",
     "span": "PE-FR BIO (Eger et al. 2018), CC BY-NC-SA 4.0; AbstRCT-FR (HiTZ), no licence stated.",
-    "stance": "X-Stance validation rows FR+DE (Vamvas & Sennrich 2020), CC BY-NC 4.0 © smartvote.ch; "
+    "stance": "X-Stance validation rows FR+DE (Vamvas & Sennrich 2020), CC BY-NC 4.0 "
+    "© smartvote.ch; "
     "E-FRA (Lai et al. 2020); few-shot X-Stance FR samples (Hardalov et al. 2022). `none` examples "
     "are built by pairing comments with questions of another topic.",
 }

@@ -16,13 +16,19 @@ from typing import Annotated, Any
 
 import typer
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Argument mining and stance classification for French (see README.md).",
+)
 export_app = typer.Typer(no_args_is_help=True, help="Export models to standard formats.")
 data_app = typer.Typer(no_args_is_help=True, help="Prepare the research data sets.")
 app.add_typer(export_app, name="export")
 app.add_typer(data_app, name="data")
 
-ModelOpt = Annotated[str | None, typer.Option("--model", "-m", help="Pipeline dir or task checkpoint")]
+ModelOpt = Annotated[
+    str | None, typer.Option("--model", "-m", help="Pipeline dir or task checkpoint")
+]
 TargetOpt = Annotated[str | None, typer.Option("--target", "-t", help="What the stance is toward")]
 
 
@@ -35,7 +41,13 @@ def _friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
 
         try:
             return fn(*args, **kwargs)
-        except (ModelError, ValueError, FileNotFoundError, NotADirectoryError, PermissionError) as exc:
+        except (
+            ModelError,
+            ValueError,
+            FileNotFoundError,
+            NotADirectoryError,
+            PermissionError,
+        ) as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None
 
@@ -63,7 +75,13 @@ def segment(
                 typer.echo(f"error: {doc.source}: {doc.error['message']}", err=True)
                 continue
             for s in split_sentences(doc.text):
-                row = {"doc_id": doc.id, "index": s.index, "start": s.start, "end": s.end, "text": s.text}
+                row = {
+                    "doc_id": doc.id,
+                    "index": s.index,
+                    "start": s.start,
+                    "end": s.end,
+                    "text": s.text,
+                }
                 stream.write(json.dumps(row, ensure_ascii=False) + "\n")
     finally:
         if stream is not sys.stdout:
@@ -74,10 +92,14 @@ def segment(
 @app.command()
 @_friendly
 def label(
-    inputs: Annotated[list[str], typer.Argument(help="Files (.txt .md .html .jsonl .csv), dirs, or -")],
+    inputs: Annotated[
+        list[str], typer.Argument(help="Files (.txt .md .html .jsonl .csv), dirs, or -")
+    ],
     target: TargetOpt = None,
     model: ModelOpt = None,
-    out: Annotated[str | None, typer.Option("-o", "--out", help="Output file (dir for brat)")] = None,
+    out: Annotated[
+        str | None, typer.Option("-o", "--out", help="Output file (dir for brat)")
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl|csv|brat|conll|html")] = "jsonl",
     text_field: str = "text",
     id_field: str = "id",
@@ -90,11 +112,19 @@ def label(
 
     nlp = load(model)
     summary = label_corpus(
-        inputs, nlp=nlp, out=out, fmt=fmt, target=target, text_field=text_field,
-        id_field=id_field, overwrite=overwrite, batch_size=batch_size,
+        inputs,
+        nlp=nlp,
+        out=out,
+        fmt=fmt,
+        target=target,
+        text_field=text_field,
+        id_field=id_field,
+        overwrite=overwrite,
+        batch_size=batch_size,
     )
     typer.echo(
-        f"done {summary.done} · skipped {summary.skipped} (already in output) · errors {summary.errors}"
+        f"done {summary.done} · skipped {summary.skipped} (already in output)"
+        f" · errors {summary.errors}"
         + (" · interrupted: re-run the same command to resume" if summary.interrupted else ""),
         err=True,
     )
@@ -126,10 +156,18 @@ def train(
     task: Annotated[str, typer.Option(help="component | span | stance")],
     out: Annotated[Path, typer.Option("-o", "--out", help="Output checkpoint directory")],
     config: Annotated[Path | None, typer.Option(help="TOML config file")] = None,
-    base: Annotated[str | None, typer.Option(help="Encoder: hub name, dir, or e5-small-offline")] = None,
-    data: Annotated[list[str] | None, typer.Option(help="FORMAT:PATH training data (repeatable)")] = None,
-    dev_data: Annotated[list[str] | None, typer.Option(help="FORMAT:PATH dev data (repeatable)")] = None,
-    set_: Annotated[list[str] | None, typer.Option("--set", help="Override: key=value (repeatable)")] = None,
+    base: Annotated[
+        str | None, typer.Option(help="Encoder: hub name, dir, or e5-small-offline")
+    ] = None,
+    data: Annotated[
+        list[str] | None, typer.Option(help="FORMAT:PATH training data (repeatable)")
+    ] = None,
+    dev_data: Annotated[
+        list[str] | None, typer.Option(help="FORMAT:PATH dev data (repeatable)")
+    ] = None,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="Override: key=value (repeatable)")
+    ] = None,
     resume: Annotated[bool, typer.Option(help="Continue from the last checkpoint in OUT")] = False,
 ) -> None:
     """Fine-tune a task model; the output opens with transformers.AutoModelFor*.from_pretrained."""
@@ -137,7 +175,9 @@ def train(
     from stance.train import train as run_training
 
     overrides = parse_overrides(set_ or [])
-    overrides.update({"task": task, "base": base, "data": data or None, "dev_data": dev_data or None})
+    overrides.update(
+        {"task": task, "base": base, "data": data or None, "dev_data": dev_data or None}
+    )
     summary = run_training(load_config(config, overrides), out, resume=resume)
     typer.echo(json.dumps(summary, indent=2))
 
@@ -147,10 +187,14 @@ def train(
 def evaluate(
     task: Annotated[str, typer.Option(help="component | span | stance")] = "component",
     data: Annotated[Path | None, typer.Option(help="Gold data file")] = None,
-    data_format: Annotated[str, typer.Option(help="pe-fr-bio|pe-fr-sentences|xstance|efra|fewshot|abstrct|jsonl")] = "jsonl",
+    data_format: Annotated[
+        str, typer.Option(help="pe-fr-bio|pe-fr-sentences|xstance|efra|fewshot|abstrct|jsonl")
+    ] = "jsonl",
     out: Annotated[Path, typer.Option("-o", "--out", help="Report directory")] = Path("report"),
     model: ModelOpt = None,
-    split: Annotated[str | None, typer.Option(help="Split to keep (sentences.tsv: train|dev)")] = None,
+    split: Annotated[
+        str | None, typer.Option(help="Split to keep (sentences.tsv: train|dev)")
+    ] = None,
     baselines: Annotated[bool, typer.Option(help="Train majority + TF-IDF baselines")] = True,
     compare: Annotated[list[Path] | None, typer.Option(help="Diff these report.json files")] = None,
 ) -> None:
@@ -165,7 +209,10 @@ def evaluate(
     from stance.evaluate.run import evaluate_model
 
     report = evaluate_model(model, task, data, data_format, out, split=split, baselines=baselines)
-    typer.echo(f"{task} on {data.name}: macro-F1 {report['macro_f1']:.3f} (n={report['n']}) → {out}/report.md")
+    typer.echo(
+        f"{task} on {data.name}: macro-F1 {report['macro_f1']:.3f} (n={report['n']})"
+        f" → {out}/report.md"
+    )
 
 
 @export_app.command("hf")

@@ -149,7 +149,10 @@ class Document:
             stance=DocStance(st["label"], st["scores"]) if st else None,
             error=rec.get("error"),
             text_extracted=bool(rec.get("text_extracted", False)),
-            meta=dict(rec.get("meta", {})),
+            meta={
+                **rec.get("meta", {}),
+                **({"main_claims": rec["main_claims"]} if rec.get("main_claims") else {}),
+            },
         )
 
 

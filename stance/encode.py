@@ -11,6 +11,7 @@ from typing import Any
 
 from stance.config import TrainConfig
 from stance.doc import ROLES, STANCES, Document
+from stance.model import window_stride
 from stance.tasks import (
     PairExample,
     component_examples,
@@ -32,7 +33,9 @@ def pair_examples(
 ) -> list[PairExample]:
     if config.task == "component":
         examples = component_examples(docs, config.context)
-        return _lowercase_some(examples, config.lowercase_aug, config.seed) if training else examples
+        return (
+            _lowercase_some(examples, config.lowercase_aug, config.seed) if training else examples
+        )
     # dev gets `none` pairs too (other seed) so that selection sees all three classes
     return stance_examples(docs, config.none_pairs, config.seed + (0 if training else 1))
 
@@ -67,8 +70,15 @@ def encode_pairs(
         examples = examples[: config.max_train_examples]
     first = [e.first for e in examples]
     second = [e.second for e in examples] if any(e.second for e in examples) else None
-    if second is not None:
+    if second is not None:  # same trimming of the short side as at prediction time
+        from stance.model import cap_tokens, short_side_budget
+
+        budget = short_side_budget(config.max_length)
         second = [s or "" for s in second]
+        if config.task == "component":  # the context is the short side
+            second = cap_tokens(tokenizer, second, budget)
+        else:  # the target is
+            first = cap_tokens(tokenizer, first, budget)
     enc = tokenizer(
         first,
         second,
@@ -103,7 +113,7 @@ def encode_spans(
         is_split_into_words=True,
         truncation=True,
         max_length=config.max_length,
-        stride=config.window_stride,
+        stride=window_stride(config.max_length, config.window_stride),
         return_overflowing_tokens=True,
     )
     rows: dict[str, list] = {"input_ids": [], "attention_mask": [], "labels": []}

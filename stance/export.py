@@ -37,8 +37,14 @@ def export_hf(model: str | Path | None, task: str, out: Path) -> Path:
     net.save_pretrained(str(out), safe_serialization=True)
     tokenizer.save_pretrained(str(out))
     exported = PartInfo(
-        task=info.task, labels=info.labels, base=info.base, max_length=info.max_length,
-        context=info.context, merge_majorclaim=info.merge_majorclaim, temperature=1.0, extra=info.extra,
+        task=info.task,
+        labels=info.labels,
+        base=info.base,
+        max_length=info.max_length,
+        context=info.context,
+        merge_majorclaim=info.merge_majorclaim,
+        temperature=1.0,
+        extra=info.extra,
     )
     exported.save(out)
     scores = dict(info.extra.get("dev_scores", {}))

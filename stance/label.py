@@ -8,6 +8,7 @@ finish the record being written, then stop cleanly; the next run resumes.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import sys
@@ -65,10 +66,9 @@ class _StopFlag:
 
     def __enter__(self) -> _StopFlag:
         for sig in (signal.SIGINT, signal.SIGTERM):
-            try:
+            # outside the main thread (e.g. inside a server) signals keep their defaults
+            with contextlib.suppress(ValueError):
                 self._old[sig] = signal.signal(sig, self._handle)
-            except ValueError:  # not the main thread (e.g. inside a server): keep defaults
-                pass
         return self
 
     def _handle(self, signum: int, frame: Any) -> None:
@@ -132,7 +132,9 @@ def label_corpus(
     return summary
 
 
-def _skip_done(docs: Iterable[Document], done: dict[str, str], summary: Summary) -> Iterator[Document]:
+def _skip_done(
+    docs: Iterable[Document], done: dict[str, str], summary: Summary
+) -> Iterator[Document]:
     from stance.io.readers import content_hash
 
     for doc in docs:

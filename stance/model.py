@@ -80,7 +80,7 @@ def _check_weights(directory: Path) -> None:
         raise ModelError(f"{directory}: no *.safetensors weights{hint}")
 
 
-def load_part(directory: str | Path, device: str = "cpu") -> tuple[torch.nn.Module, Any, PartInfo]:
+def load_part(directory: str | Path, device: str = "cpu") -> tuple[Any, Any, PartInfo]:
     """Open a task checkpoint (full or adapter) and its tokenizer, in eval mode."""
     from transformers import AutoTokenizer
 
@@ -127,6 +127,38 @@ def _label_kwargs(labels: tuple[str, ...]) -> dict[str, Any]:
     }
 
 
+def window_stride(max_length: int, stride: int = 32) -> int:
+    """Overlap between windows; must stay well below the room left for the long side."""
+    return max(1, min(stride, max_length // 4))
+
+
+def short_side_budget(max_length: int) -> int:
+    """Most tokens the short side of a pair (context, target) may take."""
+    stride = window_stride(max_length)
+    return max(4, max_length - 3 - stride - max(8, max_length // 8))
+
+
+def cap_tokens(tokenizer: Any, texts: list[str], budget: int) -> list[str]:
+    """Shorten texts over ``budget`` tokens to their head and tail (cut at token offsets).
+
+    The windowed side of a pair needs room; the other side (context or target) is trimmed
+    so that windows over the long side always fit.
+    """
+    if not texts:
+        return []
+    enc = tokenizer(texts, add_special_tokens=False, return_offsets_mapping=True)
+    out = []
+    for text, offsets in zip(texts, enc["offset_mapping"], strict=True):
+        if len(offsets) <= budget:
+            out.append(text)
+            continue
+        half = budget // 2
+        head = text[: offsets[half - 1][1]]
+        tail = text[offsets[len(offsets) - (budget - half - 1)][0] :]
+        out.append(f"{head} … {tail}")
+    return out
+
+
 def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     z = logits / max(temperature, 1e-6)
     z = z - z.max(axis=-1, keepdims=True)
@@ -155,10 +187,18 @@ class PairClassifier:
         *,
         long_side: str = "first",
         batch_size: int = 32,
-        stride: int = 32,
     ) -> tuple[np.ndarray, list[bool]]:
         """Mean logits over each input's windows, and whether it needed more than one."""
         n = len(first)
+        if n == 0:
+            return np.zeros((0, len(self.labels)), dtype=np.float32), []
+        max_len = self.info.max_length
+        if second is not None:
+            budget = short_side_budget(max_len)
+            if long_side == "first":
+                second = cap_tokens(self.tokenizer, second, budget)
+            else:
+                first = cap_tokens(self.tokenizer, first, budget)
         out = np.zeros((n, len(self.labels)), dtype=np.float32)
         windowed = [False] * n
         order = sorted(range(n), key=lambda i: len(first[i]) + len(second[i] if second else ""))
@@ -172,8 +212,8 @@ class PairClassifier:
                 truncation="only_first"
                 if (b is not None and long_side == "first")
                 else ("only_second" if b is not None else True),
-                max_length=self.info.max_length,
-                stride=stride,
+                max_length=max_len,
+                stride=window_stride(max_len),
                 return_overflowing_tokens=True,
                 padding=True,
                 return_tensors="pt",
@@ -220,7 +260,9 @@ class TokenTagger:
                 is_split_into_words=True,
                 truncation=True,
                 max_length=self.info.max_length,
-                stride=self.info.extra.get("window_stride", 32),
+                stride=window_stride(
+                    self.info.max_length, self.info.extra.get("window_stride", 32)
+                ),
                 return_overflowing_tokens=True,
                 padding=True,
                 return_tensors="pt",

@@ -119,8 +119,9 @@ class Pipeline:
             self._roles(out, todo)
         if self.span:
             self._spans(out, todo)
-        if self.stance_model:
-            self._stances(out, [i for i in todo if out[i].target])
+        with_target = [i for i in todo if out[i].target]
+        if self.stance_model and with_target:
+            self._stances(out, with_target)
         return out
 
     def _roles(self, out: list[Document], todo: list[int]) -> None:

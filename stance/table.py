@@ -17,7 +17,9 @@ def print_table(docs: Iterable[Document], width: int = 90) -> None:
     console = Console(width=max(width, 60))
     for doc in docs:
         if doc.error:
-            console.print(f"[red]{doc.source or doc.id}: {doc.error['type']}: {doc.error['message']}")
+            console.print(
+                f"[red]{doc.source or doc.id}: {doc.error['type']}: {doc.error['message']}"
+            )
             continue
         title = doc.source or doc.id
         if doc.stance and doc.target:
@@ -31,9 +33,13 @@ def print_table(docs: Iterable[Document], width: int = 90) -> None:
         table.add_column("stance", width=12)
         for s in doc.sentences:
             role = s.role or "-"
-            rscore = f" {s.role_scores[role]:.2f}" if s.role_scores and role in s.role_scores else ""
+            rscore = (
+                f" {s.role_scores[role]:.2f}" if s.role_scores and role in s.role_scores else ""
+            )
             st = s.stance or "-"
-            sscore = f" {s.stance_scores[st]:.2f}" if s.stance_scores and st in s.stance_scores else ""
+            sscore = (
+                f" {s.stance_scores[st]:.2f}" if s.stance_scores and st in s.stance_scores else ""
+            )
             table.add_row(
                 str(s.index),
                 s.text,

@@ -164,7 +164,11 @@ def _make_weighted_trainer() -> Any:
             self.class_weights = class_weights
 
         def compute_loss(
-            self, model: Any, inputs: dict, return_outputs: bool = False, **kw: Any
+            self,
+            model: Any,
+            inputs: dict[str, Any],
+            return_outputs: bool = False,
+            num_items_in_batch: Any = None,
         ) -> Any:
             labels = inputs.pop("labels")
             outputs = model(**inputs)

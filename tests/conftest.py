@@ -53,3 +53,11 @@ def labelled_doc() -> Document:
         spans=(Span(0, 25, "claim", 0.8), Span(27, 46, "premise", 0.7)),
         stance=DocStance("favor", {"favor": 0.8, "against": 0.15, "none": 0.05}),
     )
+
+
+@pytest.fixture(scope="session")
+def tiny_pipeline(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A complete tiny pipeline (three LoRA parts on a random 2-layer BERT), built once."""
+    from tests.tiny import build_tiny_pipeline
+
+    return build_tiny_pipeline(tmp_path_factory.mktemp("tiny"))

@@ -36,11 +36,23 @@ CASES = [
 def _run(task: str, base: Path, method: str, tmp: Path) -> tuple[Path, dict]:
     docs = stance_docs() if task == "stance" else component_docs()
     spec = write_jsonl(docs, tmp / "data.jsonl")
-    config = from_dict({
-        "task": task, "base": str(base), "data": [spec], "dev_data": [spec], "method": method,
-        "epochs": 12, "learning_rate": 5e-3 if method == "lora" else 1e-3, "batch_size": 8,
-        "max_length": 64, "patience": 100, "lora_r": 4, "lora_alpha": 8, "none_pairs": 0.5,
-    })
+    config = from_dict(
+        {
+            "task": task,
+            "base": str(base),
+            "data": [spec],
+            "dev_data": [spec],
+            "method": method,
+            "epochs": 12,
+            "learning_rate": 5e-3 if method == "lora" else 1e-3,
+            "batch_size": 8,
+            "max_length": 64,
+            "patience": 100,
+            "lora_r": 4,
+            "lora_alpha": 8,
+            "none_pairs": 0.5,
+        }
+    )
     out = tmp / "model"
     summary = train(config, out)
     return out, summary
@@ -49,19 +61,27 @@ def _run(task: str, base: Path, method: str, tmp: Path) -> tuple[Path, dict]:
 def _predict(out: Path, task: str) -> np.ndarray:
     model, tok, info = load_part(out)
     if task == "span":
-        return np.concatenate(TokenTagger(model, tok, info).word_proba([["Il", "faut", "agir", "."]]))
+        return np.concatenate(
+            TokenTagger(model, tok, info).word_proba([["Il", "faut", "agir", "."]])
+        )
     first = ["Il faut taxer le kérosène.", "Les jeunes n'ont pas de travail."]
     if task == "stance":
-        return PairClassifier(model, tok, info).proba(["Faut-il taxer ?", "Faut-il taxer ?"], first, long_side="second")
+        return PairClassifier(model, tok, info).proba(
+            ["Faut-il taxer ?", "Faut-il taxer ?"], first, long_side="second"
+        )
     return PairClassifier(model, tok, info).proba(first, ["[début] [phrase] [fin]"] * 2)
 
 
 @pytest.mark.parametrize(("task", "kind", "method"), CASES)
-def test_train_save_load(task: str, kind: str, method: str, bases: dict[str, Path], tmp_path: Path) -> None:
+def test_train_save_load(
+    task: str, kind: str, method: str, bases: dict[str, Path], tmp_path: Path
+) -> None:
     from transformers import AutoModelForSequenceClassification, AutoModelForTokenClassification
 
     out, summary = _run(task, bases[kind], method, tmp_path)
-    history = json.loads((out / "checkpoints").joinpath(_last(out), "trainer_state.json").read_text())
+    history = json.loads(
+        (out / "checkpoints").joinpath(_last(out), "trainer_state.json").read_text()
+    )
     losses = [h["loss"] for h in history["log_history"] if "loss" in h]
     assert losses[-1] < losses[0], f"loss did not go down: {losses}"
     first = _predict(out, task)
@@ -69,7 +89,9 @@ def test_train_save_load(task: str, kind: str, method: str, bases: dict[str, Pat
     np.testing.assert_allclose(first, again, atol=1e-6)
     auto = AutoModelForTokenClassification if task == "span" else AutoModelForSequenceClassification
     opened = auto.from_pretrained(str(out))
-    assert opened.config.num_labels == len(json.loads((out / "stance_part.json").read_text())["labels"])
+    assert opened.config.num_labels == len(
+        json.loads((out / "stance_part.json").read_text())["labels"]
+    )
     assert (out / "README.md").read_text().startswith("---")
     if method == "lora":  # the compact form (what models/ ships) predicts the same
         np.testing.assert_allclose(_predict(out / "adapter", task), first, atol=1e-4)
@@ -77,6 +99,7 @@ def test_train_save_load(task: str, kind: str, method: str, bases: dict[str, Pat
 
 
 def _last(out: Path) -> str:
-    ckpts = sorted((out / "checkpoints").glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1]))
+    ckpts = sorted(
+        (out / "checkpoints").glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1])
+    )
     return ckpts[-1].name
-

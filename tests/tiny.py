@@ -26,7 +26,15 @@ CORPUS = [
 
 def build_tokenizer(out: Path) -> None:
     """A small Unigram tokenizer (XLM-R style specials) trained on ``CORPUS``."""
-    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
+    from tokenizers import (
+        Tokenizer,
+        decoders,
+        models,
+        normalizers,
+        pre_tokenizers,
+        processors,
+        trainers,
+    )
     from transformers import PreTrainedTokenizerFast
 
     specials = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
@@ -42,8 +50,14 @@ def build_tokenizer(out: Path) -> None:
         special_tokens=[("<s>", tok.token_to_id("<s>")), ("</s>", tok.token_to_id("</s>"))],
     )
     fast = PreTrainedTokenizerFast(
-        tokenizer_object=tok, bos_token="<s>", eos_token="</s>", unk_token="<unk>",
-        pad_token="<pad>", mask_token="<mask>", cls_token="<s>", sep_token="</s>",
+        tokenizer_object=tok,
+        bos_token="<s>",
+        eos_token="</s>",
+        unk_token="<unk>",
+        pad_token="<pad>",
+        mask_token="<mask>",
+        cls_token="<s>",
+        sep_token="</s>",
         model_max_length=128,
     )
     fast.save_pretrained(str(out))
@@ -56,10 +70,19 @@ def build_base(out: Path, kind: str = "bert") -> Path:
     out.mkdir(parents=True, exist_ok=True)
     build_tokenizer(out)
     vocab = len(json.loads((out / "tokenizer.json").read_text())["model"]["vocab"])
-    common = {"vocab_size": vocab, "hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 2,
-              "intermediate_size": 64, "max_position_embeddings": 160}
-    config = (CamembertConfig(pad_token_id=1, **common) if kind == "camembert"
-              else BertConfig(pad_token_id=1, **common))
+    common = {
+        "vocab_size": vocab,
+        "hidden_size": 32,
+        "num_hidden_layers": 2,
+        "num_attention_heads": 2,
+        "intermediate_size": 64,
+        "max_position_embeddings": 160,
+    }
+    config = (
+        CamembertConfig(pad_token_id=1, **common)
+        if kind == "camembert"
+        else BertConfig(pad_token_id=1, **common)
+    )
     AutoModel.from_config(config).save_pretrained(str(out))
     return out
 
@@ -76,8 +99,15 @@ def component_docs() -> list[Document]:
     for n, text in enumerate(paragraphs * 3):
         sents = []
         for s in split_sentences(text):
-            role = "claim" if ("faut" in s.text or "doit" in s.text) else (
-                "premise" if ("effet" in s.text or "polluent" in s.text or "jeunes" in s.text) else "none")
+            role = (
+                "claim"
+                if ("faut" in s.text or "doit" in s.text)
+                else (
+                    "premise"
+                    if ("effet" in s.text or "polluent" in s.text or "jeunes" in s.text)
+                    else "none"
+                )
+            )
             sents.append(Sentence(s.index, s.start, s.end, s.text, role=role))
         spans = tuple(Span(s.start, s.end, s.role or "none") for s in sents if s.role != "none")
         docs.append(Document(id=f"p{n}", text=text, sentences=tuple(sents), spans=spans))
@@ -92,8 +122,13 @@ def stance_docs() -> list[Document]:
         ("La retraite à 67 ans ?", "Non, c'est une mauvaise idée.", "against", 2),
     ]
     return [
-        Document(id=f"s{i}", text=text, target=target, stance=DocStance(label, {label: 1.0}),
-                 meta={"question_id": q + 10 * (i // 4), "topic": f"t{q}"})
+        Document(
+            id=f"s{i}",
+            text=text,
+            target=target,
+            stance=DocStance(label, {label: 1.0}),
+            meta={"question_id": q + 10 * (i // 4), "topic": f"t{q}"},
+        )
         for i, (target, text, label, q) in enumerate(rows * 4)
     ]
 
@@ -103,3 +138,47 @@ def write_jsonl(docs: list[Document], path: Path) -> str:
 
     path.write_text("".join(json.dumps(to_record(d), ensure_ascii=False) + "\n" for d in docs))
     return f"jsonl:{path}"
+
+
+def build_tiny_pipeline(root: Path, kind: str = "bert") -> Path:
+    """A full pipeline directory (component + span + stance LoRA parts) on a tiny base.
+
+    Same layout as the shipped ``models/default``: ``pipeline.json`` + one adapter per task.
+    """
+    import shutil
+
+    from stance.config import from_dict
+    from stance.train import train
+
+    base = build_base(root / "base", kind)
+    comp = write_jsonl(component_docs(), root / "component.jsonl")
+    stan = write_jsonl(stance_docs(), root / "stance.jsonl")
+    pipe = root / "pipeline"
+    pipe.mkdir(parents=True, exist_ok=True)
+    for task, spec in (("component", comp), ("span", comp), ("stance", stan)):
+        config = from_dict(
+            {
+                "task": task,
+                "base": str(base),
+                "data": [spec],
+                "dev_data": [spec],
+                "epochs": 6,
+                "learning_rate": 5e-3,
+                "batch_size": 8,
+                "max_length": 64,
+                "lora_r": 4,
+                "lora_alpha": 8,
+                "patience": 100,
+                "none_pairs": 0.5,
+                "context": 1,
+            }
+        )
+        train(config, root / "runs" / task)
+        shutil.copytree(root / "runs" / task / "adapter", pipe / task)
+    manifest = {
+        "name": "tiny",
+        "base": str(base),
+        "parts": {t: t for t in ("component", "span", "stance")},
+    }
+    (pipe / "pipeline.json").write_text(json.dumps(manifest))
+    return pipe

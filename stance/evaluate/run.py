@@ -31,7 +31,7 @@ def evaluate_model(
     split: str | None = None,
     baselines: bool = True,
 ) -> dict[str, Any]:
-    from stance.evaluate.harness import LABEL_SETS
+    from stance.evaluate.harness import evaluate_predictions, label_set
 
     docs = load_dataset(data_format, data, split=split)
     if not docs:
@@ -39,12 +39,12 @@ def evaluate_model(
     nlp = load(model)
     if task == "span":
         return _evaluate_span(nlp, docs, out, baselines)
-    labels = tuple(LABEL_SETS.get(data_format) or _task_labels(task))
+    labels = tuple(label_set(data_format, task, data))
+    parts: dict[str, list[str]] = {}
     if task == "component":
-        gold, raw_logits, part_labels, texts = _component(nlp, docs)
-        parts: dict[str, list[str]] = {}
+        gold, raw_logits, part_labels, texts, targets = _component(nlp, docs)
     elif task == "stance":
-        gold, raw_logits, part_labels, texts = _stance(nlp, docs)
+        gold, raw_logits, part_labels, texts, targets = _stance(nlp, docs)
         parts = _partitions(docs)
     else:
         raise ValueError(f"unknown task {task!r} (component | span | stance)")
@@ -53,39 +53,34 @@ def evaluate_model(
     probs = _restrict(softmax(raw_logits, part.info.temperature), part_labels, labels)
     probs_raw = _restrict(softmax(raw_logits, 1.0), part_labels, labels)
     pred = [labels[int(i)] for i in probs.argmax(axis=1)]
-    train_texts, train_labels = _baseline_data(task) if baselines else (None, None)
-    from stance.evaluate.harness import evaluate_predictions
-
+    train = _baseline_data(task) if baselines else (None, None, None)
     return evaluate_predictions(
         task,
         gold,
         pred,
-        probs,
+        probs_raw,
         labels,
         texts=texts,
+        targets=targets,
         partitions=parts or None,
-        train_texts=train_texts,
-        train_labels=train_labels,
+        train_texts=train[0],
+        train_labels=train[1],
+        train_targets=train[2],
+        probs_calibrated=probs,
         out_dir=out,
         extra={
             "data": str(data),
             "data_format": data_format,
             "model": str(nlp.directory),
-            "probs_uncalibrated": probs_raw,
             "temperature": part.info.temperature,
         },
     )
 
 
-def _task_labels(task: str) -> tuple[str, ...]:
-    from stance.doc import ROLES, STANCES
-
-    return ROLES if task == "component" else STANCES
+Predictions = tuple[list[str], np.ndarray, tuple[str, ...], list[str], list[str] | None]
 
 
-def _component(
-    nlp: Pipeline, docs: list[Document]
-) -> tuple[list[str], np.ndarray, tuple[str, ...], list[str]]:
+def _component(nlp: Pipeline, docs: list[Document]) -> Predictions:
     part = nlp.component
     if part is None:
         raise ModelError(f"{nlp.directory}: no component part")
@@ -98,12 +93,10 @@ def _component(
         seconds += b if b is not None else [""] * len(a)
         gold += [s.role or "none" for s in doc.sentences]
     logits, _ = part.logits(firsts, seconds if part.info.context > 0 else None, long_side="first")
-    return gold, logits, part.labels, firsts
+    return gold, logits, part.labels, firsts, None
 
 
-def _stance(
-    nlp: Pipeline, docs: list[Document]
-) -> tuple[list[str], np.ndarray, tuple[str, ...], list[str]]:
+def _stance(nlp: Pipeline, docs: list[Document]) -> Predictions:
     part = nlp.stance_model
     if part is None:
         raise ModelError(f"{nlp.directory}: no stance part")
@@ -112,7 +105,7 @@ def _stance(
         [d.target or "" for d in docs], [d.text for d in docs], long_side="second"
     )
     gold = [d.stance.label for d in docs if d.stance is not None]
-    return gold, logits, part.labels, [f"{d.target} ‖ {d.text}" for d in docs]
+    return gold, logits, part.labels, [d.text for d in docs], [d.target or "" for d in docs]
 
 
 def _restrict(probs: np.ndarray, have: tuple[str, ...], want: tuple[str, ...]) -> np.ndarray:
@@ -133,16 +126,17 @@ def _partitions(docs: list[Document]) -> dict[str, list[str]]:
     return out
 
 
-def _baseline_data(task: str) -> tuple[list[str], list[str]]:
+def _baseline_data(task: str) -> tuple[list[str], list[str], list[str] | None]:
     """The task's default training data, as the baselines' training set."""
     from stance.corpora import DEFAULTS
 
     train_docs, _ = DEFAULTS[task]()
     if task == "component":
         pairs = [(s.text, s.role) for d in train_docs for s in d.sentences if s.role]
-        return [p[0] for p in pairs], [str(p[1]) for p in pairs]
+        return [p[0] for p in pairs], [str(p[1]) for p in pairs], None
     rows = [d for d in train_docs if d.stance is not None]
-    return [f"{d.target} [SEP] {d.text}" for d in rows], [d.stance.label for d in rows if d.stance]
+    labels = [d.stance.label for d in rows if d.stance]
+    return [d.text for d in rows], labels, [d.target or "" for d in rows]
 
 
 def _evaluate_span(

@@ -191,11 +191,38 @@ def safe_name(doc_id: str) -> str:
     return name[:150] or "doc"
 
 
+class HtmlReportWriter(Writer):
+    """One self-contained page for the whole run (``stance.render``); never appended to."""
+
+    def __init__(self, out: str | None, *, append: bool = False) -> None:
+        from stance.render import HtmlWriter
+
+        super().__init__(out, append=False)
+        self._inner = HtmlWriter(sys.stdout if out in (None, "-") else str(out))
+
+    def write(self, doc: Document) -> None:
+        self._inner.write(doc)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class TableWriter(Writer):
+    """A readable terminal table per document (what the README's first command prints)."""
+
+    def write(self, doc: Document) -> None:
+        from stance.table import print_table
+
+        print_table([doc])
+
+
 WRITERS: dict[str, type[Writer]] = {
     "jsonl": JsonlWriter,
     "csv": CsvWriter,
     "brat": BratWriter,
     "conll": ConllWriter,
+    "html": HtmlReportWriter,
+    "table": TableWriter,
 }
 
 
