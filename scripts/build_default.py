@@ -102,6 +102,35 @@ def evaluate_all(model: Path, reports: Path) -> dict[str, float]:
     return scores
 
 
+def add_scores_to_cards(model: Path, scores: dict[str, float]) -> None:
+    """Append the harness's dev scores to each part's model card and to pipeline.json."""
+    for task in TASKS:
+        rows = [
+            f"| {k.split('/', 1)[1]} | {v:.4f} |"
+            for k, v in scores.items()
+            if k.startswith(task + "/")
+        ]
+        card = model / task / "README.md"
+        text = card.read_text(encoding="utf-8").split("\n## Harness dev scores")[0]
+        section = [
+            "",
+            "## Harness dev scores",
+            "",
+            "Macro-F1 over the fixed label set of each "
+            "format (`stance evaluate`; span rows add component F1).",
+            "",
+            "| data / metric | value |",
+            "|---|---|",
+            *rows,
+            "",
+        ]
+        card.write_text(text.rstrip("\n") + "\n" + "\n".join(section), encoding="utf-8")
+    manifest_path = model / "pipeline.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest.setdefault("meta", {})["dev_scores"] = scores
+    manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -117,7 +146,7 @@ def main() -> None:
             train_task(task, args.runs)
     assemble(args.runs, args.out)
     if not args.skip_eval:
-        evaluate_all(args.out, args.runs / "reports")
+        add_scores_to_cards(args.out, evaluate_all(args.out, args.runs / "reports"))
 
 
 if __name__ == "__main__":

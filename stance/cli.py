@@ -30,6 +30,10 @@ ModelOpt = Annotated[
     str | None, typer.Option("--model", "-m", help="Pipeline dir or task checkpoint")
 ]
 TargetOpt = Annotated[str | None, typer.Option("--target", "-t", help="What the stance is toward")]
+ThreadsOpt = Annotated[
+    int | None, typer.Option(help="CPU threads per model copy (default: physical cores)")
+]
+QuantizeOpt = Annotated[str | None, typer.Option(help="int8: dynamic int8 weights (faster)")]
 
 
 def _friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -105,23 +109,43 @@ def label(
     id_field: str = "id",
     overwrite: Annotated[bool, typer.Option(help="Start afresh instead of resuming")] = False,
     batch_size: int = 16,
+    threads: ThreadsOpt = None,
+    backend: Annotated[str, typer.Option(help="torch | onnx (ONNX Runtime)")] = "torch",
+    quantize: QuantizeOpt = None,
+    engine: Annotated[str, typer.Option(help="local | ray (Ray Data actor pool)")] = "local",
+    actors: Annotated[int, typer.Option(help="Ray: model copies running at once")] = 1,
 ) -> None:
     """Label documents: one record per input document, resumable with the same -o."""
+    from stance.engines import open_engine
     from stance.label import label_corpus
-    from stance.pipeline import load
 
-    nlp = load(model)
-    summary = label_corpus(
-        inputs,
-        nlp=nlp,
-        out=out,
-        fmt=fmt,
-        target=target,
-        text_field=text_field,
-        id_field=id_field,
-        overwrite=overwrite,
+    runner = open_engine(
+        engine,
+        model,
+        backend=backend,
+        quantize=quantize,
+        threads=threads,
+        actors=actors,
         batch_size=batch_size,
     )
+    try:
+        with runner as (nlp, chunk):
+            summary = label_corpus(
+                inputs,
+                nlp=nlp,
+                out=out,
+                fmt=fmt,
+                target=target,
+                text_field=text_field,
+                id_field=id_field,
+                overwrite=overwrite,
+                batch_size=chunk,
+            )
+    except BrokenPipeError:  # `stance label ... | head`: click exits quietly
+        raise
+    except OSError as exc:  # the output, not an input: a directory, a full or read-only disk
+        typer.echo(f"error: {exc.filename or out}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(2) from None
     typer.echo(
         f"done {summary.done} · skipped {summary.skipped} (already in output)"
         f" · errors {summary.errors}"
@@ -138,11 +162,14 @@ def predict(
     target: TargetOpt = None,
     model: ModelOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the document record")] = False,
+    threads: ThreadsOpt = None,
 ) -> None:
     """Analyse one text and print a readable table (or the JSON record)."""
     from stance.pipeline import load
+    from stance.speed import set_threads
     from stance.table import print_table
 
+    set_threads(threads)
     doc = load(model)(text, target=target)
     if as_json:
         typer.echo(json.dumps(doc.to_dict(), ensure_ascii=False, indent=2))
@@ -226,6 +253,22 @@ def export_hf(
     from stance.export import export_hf as run_export
 
     typer.echo(str(run_export(model, task, out)))
+
+
+@export_app.command("onnx")
+@_friendly
+def export_onnx(
+    out: Annotated[Path, typer.Option("-o", "--out")],
+    task: Annotated[
+        str | None, typer.Option(help="component | span | stance (default: all + pipeline.json)")
+    ] = None,
+    model: ModelOpt = None,
+    quantize: QuantizeOpt = None,
+) -> None:
+    """ONNX models (dynamic batch/length); `stance label --model OUT` runs them on ONNX Runtime."""
+    from stance.speed import export_onnx as run_export
+
+    typer.echo(str(run_export(model, out, task=task, quantize=quantize)))
 
 
 @data_app.command("prepare")

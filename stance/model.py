@@ -252,7 +252,8 @@ class TokenTagger:
         k = len(self.labels)
         sums = [np.zeros((len(w), k), dtype=np.float32) for w in docs_words]
         counts = [np.zeros(len(w), dtype=np.float32) for w in docs_words]
-        todo = [i for i, w in enumerate(docs_words) if w]
+        # longest first, so each batch pads to similar lengths (results are stored per document)
+        todo = sorted((i for i, w in enumerate(docs_words) if w), key=lambda i: -len(docs_words[i]))
         for lo in range(0, len(todo), batch_size):
             idx = todo[lo : lo + batch_size]
             enc = self.tokenizer(

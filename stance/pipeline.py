@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -19,12 +19,13 @@ import numpy as np
 
 from stance.calibrate import abstain
 from stance.doc import ROLES, STANCES, Document, Sentence
-from stance.model import PART_FILE, ModelError, PairClassifier, TokenTagger, load_part
+from stance.model import PART_FILE, ModelError, PairClassifier, PartInfo, TokenTagger, load_part
 from stance.rollup import document_stance, link_claims
 from stance.tasks import component_inputs, tags_to_spans
 
 PIPELINE_FILE = "pipeline.json"
 REPO_DEFAULT = Path(__file__).resolve().parents[1] / "models" / "default"
+PartLoader = Callable[[Path], tuple[Any, Any, PartInfo]]
 
 
 def default_model_dir() -> Path:
@@ -59,20 +60,31 @@ class Pipeline:
     """Labels documents with sentence roles, spans and stance toward a target."""
 
     def __init__(
-        self, directory: Path, config: PipelineConfig, overrides: dict[str, Path] | None = None
+        self,
+        directory: Path,
+        config: PipelineConfig,
+        overrides: dict[str, Path] | None = None,
+        loader: PartLoader | None = None,
     ):
         self.directory = directory
         self.config = config
         self._paths = {task: directory / sub for task, sub in config.parts.items()}
         self._paths.update(overrides or {})
+        # how a part directory becomes (model, tokenizer, info): torch by default, see speed.py
+        self.loader: PartLoader = loader or load_part
 
     def __repr__(self) -> str:
         return f"Pipeline({self.directory}, parts={sorted(self._paths)})"
 
+    @property
+    def part_paths(self) -> dict[str, Path]:
+        """Task → part directory, overrides included (what export and backends read)."""
+        return dict(self._paths)
+
     @cached_property
     def component(self) -> PairClassifier | None:
         return (
-            PairClassifier(*load_part(self._paths["component"]))
+            PairClassifier(*self.loader(self._paths["component"]))
             if "component" in self._paths
             else None
         )
@@ -80,12 +92,12 @@ class Pipeline:
     @cached_property
     def stance_model(self) -> PairClassifier | None:
         return (
-            PairClassifier(*load_part(self._paths["stance"])) if "stance" in self._paths else None
+            PairClassifier(*self.loader(self._paths["stance"])) if "stance" in self._paths else None
         )
 
     @cached_property
     def span(self) -> TokenTagger | None:
-        return TokenTagger(*load_part(self._paths["span"])) if "span" in self._paths else None
+        return TokenTagger(*self.loader(self._paths["span"])) if "span" in self._paths else None
 
     def __call__(self, text: str, target: str | None = None, id: str | None = None) -> Document:
         doc = Document(id=id or "doc", text=text, source="", target=target)
@@ -207,8 +219,26 @@ def _scores(row: np.ndarray, labels: tuple[str, ...], order: tuple[str, ...]) ->
     return {k: by_label.get(k, 0.0) for k in order}
 
 
-def load(model: str | Path | None = None) -> Pipeline:
-    """A pipeline directory, a single task checkpoint (other parts from the default), or None."""
+def load(
+    model: str | Path | None = None, *, backend: str = "torch", quantize: str | None = None
+) -> Pipeline:
+    """A pipeline directory, a single task checkpoint (other parts from the default), or None.
+
+    ``backend="onnx"`` runs the encoders on ONNX Runtime, ``quantize="int8"`` uses int8
+    weights (see ``stance.speed``); both default to plain fp32 torch, except for a pipeline
+    written by ``stance export onnx``, which says so in its manifest.
+    """
+    nlp = _open(model)
+    if nlp.config.meta.get("backend") == "onnx":
+        backend = "onnx"
+    if backend != "torch" or quantize is not None:
+        from stance.speed import part_loader
+
+        nlp.loader = part_loader(backend, quantize)
+    return nlp
+
+
+def _open(model: str | Path | None) -> Pipeline:
     path = Path(model) if model else default_model_dir()
     if (path / PIPELINE_FILE).exists():
         return Pipeline(path, PipelineConfig.read(path))

@@ -29,7 +29,8 @@ CASES = [
     ("span", "bert", "lora"),
     ("span", "camembert", "full"),
     ("stance", "bert", "lora"),
-    ("stance", "camembert", "frozen-embeddings"),
+    ("stance", "camembert", "full"),
+    ("component", "bert", "frozen-embeddings"),
 ]
 
 

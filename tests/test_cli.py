@@ -1,0 +1,84 @@
+"""The CLI contract on a tiny pipeline: segment, predict, evaluate, train overrides, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from stance.cli import app
+from tests.tiny import component_docs, stance_docs, write_jsonl
+
+ARTICLE = (
+    "Le client décide-t-il vraiment ?\n\n"
+    "Il serait naïf de croire que le consommateur décide à la place de l'entreprise. "
+    "L'entreprise n'est pas une organisation philanthrope : elle vend ses produits. "
+    "M. Dupont, cité par « Le Monde », affirme pourtant le contraire ! "
+    "Selon lui, 60 % des clients influencent les choix... Rien n'est moins sûr."
+)
+BLOG_HTML = f"""<html><head><title>Blog</title></head><body>
+<nav>Accueil | Suivre ce blog</nav>
+<article><h1>Le client décide-t-il vraiment ?</h1>
+{"".join(f"<p>{p}</p>" for p in ARTICLE.split(chr(10) + chr(10))[1:])}
+</article><footer>Commenter cet article</footer></body></html>"""
+
+runner = CliRunner()
+
+
+def _rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def test_segment_txt_and_html(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "b.html").write_text(BLOG_HTML, encoding="utf-8")
+    out = tmp_path / "seg.jsonl"
+    result = runner.invoke(app, ["segment", str(tmp_path / "a.txt"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = _rows(out)
+    assert len(rows) == 6
+    assert all(ARTICLE[r["start"] : r["end"]] == r["text"] for r in rows)
+    result = runner.invoke(app, ["segment", str(tmp_path / "b.html"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    texts = [r["text"] for r in _rows(out)]
+    assert "Rien n'est moins sûr." in texts
+    assert not any("Suivre ce blog" in t or "Commenter cet article" in t for t in texts)
+
+
+def test_predict_json_and_table(tiny_pipeline: Path) -> None:
+    args = ["predict", ARTICLE, "--target", "Le client décide", "--model", str(tiny_pipeline)]
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    rec = json.loads(result.stdout)
+    assert rec["target"] == "Le client décide" and len(rec["sentences"]) == 6
+    table = runner.invoke(app, args)
+    assert table.exit_code == 0 and "stance toward" in table.stdout
+
+
+def test_evaluate_writes_reports(tiny_pipeline: Path, tmp_path: Path) -> None:
+    gold = write_jsonl(component_docs()[:4], tmp_path / "gold.jsonl").split(":", 1)[1]
+    out = tmp_path / "rep"
+    cmd = ["evaluate", "--task", "component", "--data", gold, "--data-format", "jsonl"]
+    opts = ["--model", str(tiny_pipeline), "--no-baselines"]
+    result = runner.invoke(app, [*cmd, "-o", str(out), *opts])
+    assert result.exit_code == 0, result.output
+    rep = json.loads((out / "report.json").read_text())
+    assert rep["task"] == "component" and set(rep["per_class"]) == {"claim", "premise", "none"}
+    assert (out / "report.md").exists() and list(out.glob("*.png"))
+    stance_gold = write_jsonl(stance_docs(), tmp_path / "st.jsonl").split(":", 1)[1]
+    out2 = tmp_path / "rep2"
+    cmd2 = ["evaluate", "--task", "stance", "--data", stance_gold, "--data-format", "jsonl"]
+    result = runner.invoke(app, [*cmd2, "-o", str(out2), *opts])
+    assert result.exit_code == 0, result.output
+    assert json.loads((out2 / "report.json").read_text())["n"] == len(stance_docs())
+
+
+def test_usage_errors_exit_2_without_traceback(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["predict", "x", "--model", str(tmp_path / "nope")])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[train]\nnot_a_key = 1\n")
+    cmd = ["train", "--task", "stance", "--config", str(bad), "-o", str(tmp_path / "o")]
+    result = runner.invoke(app, cmd)
+    assert result.exit_code == 2 and "not_a_key" in result.output

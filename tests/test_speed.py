@@ -1,0 +1,149 @@
+"""Faster backends (int8, ONNX Runtime) must give the fp32 pipeline's labels, in its shapes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from stance.doc import Document
+from stance.pipeline import load
+from tests.tiny import CORPUS
+
+TARGET = "Faut-il taxer le kérosène ?"
+
+
+def _texts() -> list[str]:
+    return [" ".join(CORPUS[i : i + 3]) for i in range(0, len(CORPUS), 2)]
+
+
+def _run(nlp: object, target: str | None = TARGET) -> list[Document]:
+    return list(nlp.pipe(_texts(), target=target, batch_size=4))  # type: ignore[attr-defined]
+
+
+def _labels(docs: list[Document]) -> list[str | None]:
+    out: list[str | None] = []
+    for doc in docs:
+        out += [s.role for s in doc.sentences] + [s.stance for s in doc.sentences]
+        out += [doc.stance.label if doc.stance else None]
+    return out
+
+
+def _assert_same_shape(a: list[Document], b: list[Document]) -> None:
+    assert [d.id for d in a] == [d.id for d in b]
+    for x, y in zip(a, b, strict=True):
+        assert [(s.start, s.end) for s in x.sentences] == [(s.start, s.end) for s in y.sentences]
+        assert [set(s.role_scores or {}) for s in x.sentences] == [
+            set(s.role_scores or {}) for s in y.sentences
+        ]
+        assert (x.stance is None) == (y.stance is None)
+        assert x.to_dict().keys() == y.to_dict().keys()
+
+
+def _agreement(a: list[Document], b: list[Document]) -> float:
+    la, lb = _labels(a), _labels(b)
+    return float(np.mean([x == y for x, y in zip(la, lb, strict=True)]))
+
+
+@pytest.fixture(scope="module")
+def fp32(tiny_pipeline: Path) -> list[Document]:
+    return _run(load(tiny_pipeline))
+
+
+@pytest.fixture(scope="module")
+def onnx_dir(tiny_pipeline: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole tiny pipeline exported once (``stance export onnx`` without --task)."""
+    from stance.speed import export_onnx
+
+    return export_onnx(tiny_pipeline, tmp_path_factory.mktemp("onnx"))
+
+
+def test_int8_matches_fp32(tiny_pipeline: Path, fp32: list[Document]) -> None:
+    import torch
+
+    nlp = load(tiny_pipeline, quantize="int8")
+    docs = _run(nlp)
+    assert nlp.component is not None
+    assert not any(isinstance(m, torch.nn.Linear) for m in nlp.component.model.modules())
+    _assert_same_shape(fp32, docs)
+    assert _agreement(fp32, docs) >= 0.9
+
+
+def test_export_onnx_opens_in_onnxruntime(onnx_dir: Path) -> None:
+    import onnxruntime as ort
+
+    from stance.speed import ONNX_FILE
+
+    for task in ("component", "span", "stance"):
+        session = ort.InferenceSession(str(onnx_dir / task / ONNX_FILE))
+        names = {i.name for i in session.get_inputs()}
+        assert {"input_ids", "attention_mask"} <= names
+        assert [o.name for o in session.get_outputs()] == ["logits"]
+
+
+def test_onnx_matches_fp32(onnx_dir: Path, fp32: list[Document]) -> None:
+    nlp = load(onnx_dir)  # the manifest says onnx: no backend argument needed
+    assert nlp.component is not None
+    assert type(nlp.component.model).__name__ == "OnnxEncoder"
+    docs = _run(nlp)
+    _assert_same_shape(fp32, docs)
+    assert _agreement(fp32, docs) >= 0.9
+    for x, y in zip(fp32, docs, strict=True):
+        for s, t in zip(x.sentences, y.sentences, strict=True):
+            assert s.role_scores and t.role_scores
+            assert max(abs(s.role_scores[k] - t.role_scores[k]) for k in s.role_scores) < 1e-3
+
+
+def test_onnx_int8_matches_fp32(onnx_dir: Path, fp32: list[Document]) -> None:
+    from stance.speed import ONNX_INT8_FILE
+
+    docs = _run(load(onnx_dir, quantize="int8"))
+    assert (onnx_dir / "span" / ONNX_INT8_FILE).exists()
+    _assert_same_shape(fp32, docs)
+    assert _agreement(fp32, docs) >= 0.9
+
+
+def test_onnx_backend_exports_once_into_cache(
+    tiny_pipeline: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import stance.speed as speed
+
+    monkeypatch.setenv("STANCE_CACHE_DIR", str(tmp_path))
+    loader = speed.part_loader("onnx")
+    encoder, _, info = loader(tiny_pipeline / "component")
+    assert info.task == "component" and type(encoder).__name__ == "OnnxEncoder"
+    assert [p.name.split("-")[0] for p in (tmp_path / "onnx").iterdir() if p.is_dir()] == [
+        "component"
+    ]
+
+    def no_export(*args: object, **kwargs: object) -> None:
+        raise AssertionError("exported twice")
+
+    monkeypatch.setattr(speed, "export_onnx_part", no_export)
+    loader(tiny_pipeline / "component")  # served from the cache
+
+
+def test_export_unknown_task(tiny_pipeline: Path, tmp_path: Path) -> None:
+    from stance.model import ModelError
+    from stance.speed import export_onnx
+
+    with pytest.raises(ModelError):
+        export_onnx(tiny_pipeline, tmp_path / "x", task="nope")
+
+
+def test_bad_options_and_threads() -> None:
+    import torch
+
+    from stance.speed import part_loader, physical_cores, set_threads
+
+    with pytest.raises(ValueError):
+        part_loader("tensorrt")
+    with pytest.raises(ValueError):
+        part_loader("torch", "int4")
+    before = torch.get_num_threads()
+    try:
+        assert set_threads(1) == 1 and torch.get_num_threads() == 1
+        assert set_threads(None) == physical_cores()
+    finally:
+        torch.set_num_threads(before)
