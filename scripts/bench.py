@@ -141,7 +141,8 @@ def run_naive(args: argparse.Namespace) -> dict[str, Any]:
     clf(pairs[0], **kw)  # warm-up
     log.clear()
     t0 = time.perf_counter()
-    labels = [clf(p, **kw)["label"] for p in pairs]  # a dict input gives a dict back
+    call: Any = clf  # a dict input gives one dict back (the stubs say list)
+    labels = [call(p, **kw)["label"] for p in pairs]
     seconds_ = time.perf_counter() - t0
     return {
         "sentences": len(pairs),

@@ -27,7 +27,11 @@ DEV_EVALS = {  # task -> (format, path relative to the data dir, split)
         ("pe-fr-bio", "pe_fr/dev_PE.fr", None),
         ("abstrct", "abstrct_fr/fr_neoplasm_nllb_awesome_dev.tsv", None),
     ],
-    "stance": [("jsonl", "STANCE_DEV", None)],
+    "stance": [
+        ("xstance", "xstance/valid.fr.jsonl", "dev"),  # unseen questions, binary (official)
+        ("efra", "efra/macron_train.csv", "dev"),  # unseen tweets, 3-way
+        ("jsonl", "STANCE_DEV", None),  # both together, 3-way
+    ],
 }
 
 
@@ -52,18 +56,18 @@ def compact_adapter(src: Path, dst: Path) -> None:
             shutil.copy2(item, dst / item.name)
 
 
-def assemble(runs: Path, out: Path) -> None:
+def assemble(runs: Path, out: Path, tasks: tuple[str, ...] = TASKS) -> None:
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    for task in TASKS:
+    for task in tasks:
         compact_adapter(runs / task / "adapter", out / task)
         shutil.copy2(runs / task / "README.md", out / task / "README.md")
     manifest = {
         "name": "stance-fr-default",
         "version": "0.1.0",
         "base": "e5-small-offline",
-        "parts": {t: t for t in TASKS},
+        "parts": {t: t for t in tasks},
         "stance_threshold": 0.0,
         "doc_weight": 1.0,
         "meta": {"built_by": "scripts/build_default.py", "configs": "scripts/configs/*.toml"},
@@ -80,15 +84,18 @@ def write_stance_dev(path: Path) -> None:
     path.write_text("".join(json.dumps(to_record(d), ensure_ascii=False) + "\n" for d in dev))
 
 
-def evaluate_all(model: Path, reports: Path) -> dict[str, float]:
+def evaluate_all(model: Path, reports: Path, tasks: tuple[str, ...] = TASKS) -> dict[str, float]:
     from stance.data import data_dir
     from stance.evaluate.run import evaluate_model
 
     reports.mkdir(parents=True, exist_ok=True)
     stance_dev = reports / "stance_dev.jsonl"
     write_stance_dev(stance_dev)
-    scores = {}
+    saved = reports / "dev_scores.json"
+    scores = json.loads(saved.read_text()) if saved.exists() else {}
     for task, evals in DEV_EVALS.items():
+        if task not in tasks:
+            continue
         for fmt, rel, split in evals:
             path = stance_dev if rel == "STANCE_DEV" else data_dir() / rel
             rep = evaluate_model(model, task, path, fmt, reports / f"{task}-{fmt}", split=split)
@@ -104,7 +111,7 @@ def evaluate_all(model: Path, reports: Path) -> dict[str, float]:
 
 def add_scores_to_cards(model: Path, scores: dict[str, float]) -> None:
     """Append the harness's dev scores to each part's model card and to pipeline.json."""
-    for task in TASKS:
+    for task in json.loads((model / "pipeline.json").read_text())["parts"]:
         rows = [
             f"| {k.split('/', 1)[1]} | {v:.4f} |"
             for k, v in scores.items()
@@ -144,9 +151,13 @@ def main() -> None:
     if not args.skip_train:
         for task in args.tasks:
             train_task(task, args.runs)
-    assemble(args.runs, args.out)
+    parts = tuple(t for t in TASKS if (args.runs / t / "adapter").exists())
+    assemble(args.runs, args.out, parts)
     if not args.skip_eval:
-        add_scores_to_cards(args.out, evaluate_all(args.out, args.runs / "reports"))
+        evaluate_all(args.out, args.runs / "reports", tuple(args.tasks))
+    saved = args.runs / "reports" / "dev_scores.json"
+    if saved.exists():
+        add_scores_to_cards(args.out, json.loads(saved.read_text()))
 
 
 if __name__ == "__main__":

@@ -7,10 +7,11 @@ carry an error record.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -58,6 +59,18 @@ def _friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+@contextlib.contextmanager
+def _writing(out: str | None) -> Iterator[None]:
+    """An output that cannot be written (a directory, a full or read-only disk): exit 2."""
+    try:
+        yield
+    except BrokenPipeError:  # `stance ... | head`: click exits quietly
+        raise
+    except OSError as exc:
+        typer.echo(f"error: {exc.filename or out}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(2) from None
+
+
 @app.command()
 @_friendly
 def segment(
@@ -68,28 +81,31 @@ def segment(
 ) -> None:
     """Split documents into sentences: one JSON line per sentence with exact offsets."""
     from stance.io.readers import read_inputs
+    from stance.label import check_output
     from stance.segment import split_sentences
 
-    stream = open(out, "w", encoding="utf-8") if out and out != "-" else sys.stdout  # noqa: SIM115
+    check_output(inputs, Path(out) if out and out != "-" else None)  # never truncate an input
     errors = 0
-    try:
-        for doc in read_inputs(inputs, text_field=text_field, id_field=id_field):
-            if doc.error:
-                errors += 1
-                typer.echo(f"error: {doc.source}: {doc.error['message']}", err=True)
-                continue
-            for s in split_sentences(doc.text):
-                row = {
-                    "doc_id": doc.id,
-                    "index": s.index,
-                    "start": s.start,
-                    "end": s.end,
-                    "text": s.text,
-                }
-                stream.write(json.dumps(row, ensure_ascii=False) + "\n")
-    finally:
-        if stream is not sys.stdout:
-            stream.close()
+    with _writing(out):
+        stream = open(out, "w", encoding="utf-8") if out and out != "-" else sys.stdout  # noqa: SIM115
+        try:
+            for doc in read_inputs(inputs, text_field=text_field, id_field=id_field):
+                if doc.error:
+                    errors += 1
+                    typer.echo(f"error: {doc.source}: {doc.error['message']}", err=True)
+                    continue
+                for s in split_sentences(doc.text):
+                    row = {
+                        "doc_id": doc.id,
+                        "index": s.index,
+                        "start": s.start,
+                        "end": s.end,
+                        "text": s.text,
+                    }
+                    stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+        finally:
+            if stream is not sys.stdout:
+                stream.close()
     raise typer.Exit(1 if errors else 0)
 
 
@@ -128,24 +144,18 @@ def label(
         actors=actors,
         batch_size=batch_size,
     )
-    try:
-        with runner as (nlp, chunk):
-            summary = label_corpus(
-                inputs,
-                nlp=nlp,
-                out=out,
-                fmt=fmt,
-                target=target,
-                text_field=text_field,
-                id_field=id_field,
-                overwrite=overwrite,
-                batch_size=chunk,
-            )
-    except BrokenPipeError:  # `stance label ... | head`: click exits quietly
-        raise
-    except OSError as exc:  # the output, not an input: a directory, a full or read-only disk
-        typer.echo(f"error: {exc.filename or out}: {exc.strerror or exc}", err=True)
-        raise typer.Exit(2) from None
+    with _writing(out), runner as (nlp, chunk):
+        summary = label_corpus(
+            inputs,
+            nlp=nlp,
+            out=out,
+            fmt=fmt,
+            target=target,
+            text_field=text_field,
+            id_field=id_field,
+            overwrite=overwrite,
+            batch_size=chunk,
+        )
     typer.echo(
         f"done {summary.done} · skipped {summary.skipped} (already in output)"
         f" · errors {summary.errors}"
@@ -224,6 +234,9 @@ def evaluate(
     ] = None,
     baselines: Annotated[bool, typer.Option(help="Train majority + TF-IDF baselines")] = True,
     compare: Annotated[list[Path] | None, typer.Option(help="Diff these report.json files")] = None,
+    encoding_errors: Annotated[
+        str, typer.Option(help="auto (replace bad bytes, with a warning) | strict | replace")
+    ] = "auto",
 ) -> None:
     """Score a model on gold data: report.json, report.md and plots in OUT."""
     if compare:
@@ -235,7 +248,16 @@ def evaluate(
         raise ValueError("--data is required (or --compare)")
     from stance.evaluate.run import evaluate_model
 
-    report = evaluate_model(model, task, data, data_format, out, split=split, baselines=baselines)
+    report = evaluate_model(
+        model,
+        task,
+        data,
+        data_format,
+        out,
+        split=split,
+        baselines=baselines,
+        encoding_errors=encoding_errors,
+    )
     typer.echo(
         f"{task} on {data.name}: macro-F1 {report['macro_f1']:.3f} (n={report['n']})"
         f" → {out}/report.md"

@@ -29,7 +29,7 @@ class TrainConfig:
     learning_rate: float = 5e-4
     batch_size: int = 16
     max_length: int = 128
-    context: int = 1  # component: neighbouring sentences given on each side
+    context: int = 0  # component: neighbouring sentences given on each side (0 = none)
     merge_majorclaim: bool = True  # span: MajorClaim counted as claim
     none_pairs: float = 0.25  # stance: unrelated (question, comment) pairs added as `none`
     class_weights: bool = True

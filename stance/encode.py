@@ -69,12 +69,12 @@ def encode_pairs(
     if training and config.max_train_examples:
         examples = examples[: config.max_train_examples]
     first = [e.first for e in examples]
-    second = [e.second for e in examples] if any(e.second for e in examples) else None
-    if second is not None:  # same trimming of the short side as at prediction time
+    second: list[str] | None = None
+    if any(e.second for e in examples):  # same trimming of the short side as at prediction time
         from stance.model import cap_tokens, short_side_budget
 
         budget = short_side_budget(config.max_length)
-        second = [s or "" for s in second]
+        second = [e.second or "" for e in examples]
         if config.task == "component":  # the context is the short side
             second = cap_tokens(tokenizer, second, budget)
         else:  # the target is

@@ -50,8 +50,13 @@ class PartInfo:
                 data = json.loads(path.read_text(encoding="utf-8"))
             except json.JSONDecodeError as exc:
                 raise ModelError(f"{path}: not valid JSON ({exc})") from exc
-            data["labels"] = tuple(data["labels"])
-            return cls(**data)
+            try:
+                data["labels"] = tuple(data["labels"])
+                return cls(**data)
+            except (KeyError, TypeError) as exc:
+                raise ModelError(
+                    f"{path}: not a part manifest ({type(exc).__name__}: {exc})"
+                ) from exc
         return _info_from_hf_config(directory)
 
 
@@ -78,6 +83,14 @@ def _check_weights(directory: Path) -> None:
             f" (found pickle weights {pickles}: refused, convert to safetensors)" if pickles else ""
         )
         raise ModelError(f"{directory}: no *.safetensors weights{hint}")
+    from safetensors import SafetensorError, safe_open
+
+    for weights in sorted(directory.glob("*.safetensors")):
+        try:
+            with safe_open(str(weights), framework="pt"):
+                pass  # the header is parsed and checked against the file size here
+        except (SafetensorError, OSError) as exc:
+            raise ModelError(f"{weights}: corrupted safetensors file ({exc})") from exc
 
 
 def load_part(directory: str | Path, device: str = "cpu") -> tuple[Any, Any, PartInfo]:

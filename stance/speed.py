@@ -98,7 +98,9 @@ class OnnxEncoder:
         ids = enc["input_ids"]
         feed = {
             # single texts may come without token_type_ids: zeros is what the tokenizer means
-            name: np.ascontiguousarray(enc.get(name, torch.zeros_like(ids)).numpy(), np.int64)
+            name: np.ascontiguousarray(
+                (enc[name] if name in enc else torch.zeros_like(ids)).numpy(), np.int64
+            )
             for name in self.inputs
         }
         (logits,) = self.session.run(["logits"], feed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,7 +33,7 @@ def corpus(tmp_path: Path) -> Path:
     return path
 
 
-def _label(engine: str, corpus: Path, out: Path, model: Path, **kw: int) -> list[dict]:
+def _label(engine: str, corpus: Path, out: Path, model: Path, **kw: Any) -> list[dict]:
     from stance.engines import open_engine
     from stance.label import label_corpus
 

@@ -25,7 +25,7 @@ from stance.doc import Document
 from stance.io.readers import read_inputs
 from stance.io.writers import JsonlWriter
 from stance.model import ModelError, load_part
-from tests.test_label import cli_env, read_records, run_cli
+from tests.test_label import FAST, cli_env, read_records, run_cli
 
 FRENCH = "L'été dernier, la forêt a brûlé. Ça suffit : agissons maintenant ! Où va-t-on ?\n"
 CP1252_ONLY = "« L’œuvre coûte 5 € » — c’est tout…\n"  # characters Latin-1 does not have
@@ -101,6 +101,7 @@ CASES = [
     text_case("utf16le-bom.txt", FRENCH.encode("utf-16"), FRENCH),
     text_case("utf16be-bom.txt", b"\xfe\xff" + FRENCH.encode("utf-16-be"), FRENCH),
     text_case("utf8-bom.txt", b"\xef\xbb\xbf" + FRENCH.encode(), FRENCH),
+    text_case("utf32-bom.txt", FRENCH.encode("utf-32"), FRENCH),
     # UTF-8 with one bad byte, or cut inside a character: an error, never silent mojibake
     error_case("bad-utf8.txt", FRENCH.encode().replace(b"for", b"f\xffor"), "decode_error"),
     error_case("cut-utf8.txt", FRENCH.encode()[:-2] + "é".encode()[:1], "decode_error"),
@@ -189,6 +190,31 @@ def test_reader_lone_surrogate_can_be_replaced(bad_corpus: Path) -> None:
     assert (lone.error, lone.text) == (None, "moiti\ufffd de caractère")
 
 
+def test_reader_csv_row_rejected_by_csv_module_is_that_rows_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading goes on after a csv.Error (here: a field over a lowered size limit)."""
+    import csv
+
+    import stance.io.readers as readers
+
+    path = tmp_path / "rows.csv"
+    path.write_text("id,text\n1,court\n2," + "a" * 50 + "\n3,après\n", encoding="utf-8")
+    limit = csv.field_size_limit()
+    monkeypatch.setattr(readers, "CSV_FIELD_LIMIT", 20)
+    csv.field_size_limit(20)
+    try:
+        docs = list(read_inputs([str(path)]))
+    finally:
+        csv.field_size_limit(limit)
+    assert [(d.id, kinds([d])[0]) for d in docs] == [
+        ("1", None),
+        (f"{path}#row3", "csv_error"),
+        ("3", None),
+    ]
+    assert docs[2].text == "après"
+
+
 def make_tree(root: Path) -> list[tuple[str, str | None]]:
     """Nested, hidden, looping and dangling entries; the (relative id, error) expected."""
     (root / "a" / "b").mkdir(parents=True)
@@ -232,7 +258,7 @@ def check_record(rec: dict[str, Any], text: str) -> None:
 
 def test_label_every_bad_input(tiny_pipeline: Path, bad_corpus: Path, tmp_path: Path) -> None:
     paths = [bad_corpus / c.name for c in CASES]
-    run = run_cli("label", *paths, "-o", "out.jsonl", "--model", tiny_pipeline,
+    run = run_cli("label", *paths, "-o", "out.jsonl", "--model", tiny_pipeline, *FAST,
                   "--target", "agir", cwd=tmp_path)  # fmt: skip
     run.assert_no_traceback()
     assert run.code == 1  # some inputs are errors; all the others were labelled
@@ -261,7 +287,8 @@ def test_label_every_bad_input(tiny_pipeline: Path, bad_corpus: Path, tmp_path: 
 
 def test_label_a_directory_tree(tiny_pipeline: Path, tmp_path: Path) -> None:
     expected = make_tree(tmp_path / "tree")
-    run = run_cli("label", "tree", "-o", "out.jsonl", "--model", tiny_pipeline, cwd=tmp_path)
+    args = ["tree", "-o", "out.jsonl", "--model", tiny_pipeline, *FAST]
+    run = run_cli("label", *args, cwd=tmp_path)
     run.assert_no_traceback()
     assert (run.code, run.summary()) == (1, (4, 0, 2))
     records = read_records(tmp_path / "out.jsonl")
@@ -270,7 +297,7 @@ def test_label_a_directory_tree(tiny_pipeline: Path, tmp_path: Path) -> None:
 
 
 def test_label_only_good_inputs_exits_0(tiny_pipeline: Path, bad_corpus: Path) -> None:
-    args = ["latin1.txt", "cp1252.txt", "--model", tiny_pipeline, "--target", "agir"]
+    args = ["latin1.txt", "cp1252.txt", "--model", tiny_pipeline, "--target", "agir", *FAST]
     run = run_cli("label", *args, cwd=bad_corpus)
     run.assert_no_traceback()
     assert (run.code, run.summary()) == (0, (2, 0, 0))
@@ -321,7 +348,7 @@ def test_unreadable_file_is_a_permission_record(
     assert json.loads(read.stdout) == [{"type": "permission", "message": "Permission denied"}]
 
     args = [*prefix, sys.executable, "-c", "from stance.cli import main; main()"]
-    label = subprocess.run([*args, "label", str(path), "--model", str(tiny_pipeline)],
+    label = subprocess.run([*args, "label", str(path), "--model", str(tiny_pipeline), *FAST],
                            env=cli_env(), capture_output=True, text=True, cwd=tmp_path)  # fmt: skip
     assert "Traceback" not in label.stderr and label.returncode == 1, label.stderr[-3000:]
     [rec] = [json.loads(line) for line in label.stdout.splitlines()]
@@ -373,12 +400,6 @@ def test_any_unicode_text_reads_back_equal(tmp_path: Path, text: str) -> None:
 
 # --- broken models ---------------------------------------------------------------------------
 
-MODEL_ERROR_IN_MODEL_PY = pytest.mark.xfail(
-    strict=True,
-    raises=Exception,
-    reason="stance/model.py lets this escape as a non-ModelError (traceback in the CLI)",
-)
-
 
 def damage(pipeline: Path, how: str) -> Path:
     """Break the component part of a copy of ``pipeline``; the file users should be told of."""
@@ -398,9 +419,9 @@ def damage(pipeline: Path, how: str) -> Path:
     "how",
     [
         "pickle-only",
-        pytest.param("corrupt-safetensors", marks=MODEL_ERROR_IN_MODEL_PY),
+        "corrupt-safetensors",
         "part-json",
-        pytest.param("part-json-empty", marks=MODEL_ERROR_IN_MODEL_PY),
+        "part-json-empty",
     ],
 )
 def test_broken_model_is_a_model_error_naming_the_file(
@@ -414,7 +435,7 @@ def test_broken_model_is_a_model_error_naming_the_file(
     assert str(culprit) in str(err.value)
 
     (tmp_path / "a.txt").write_text("Il faut agir.", encoding="utf-8")
-    run = run_cli("label", "a.txt", "--model", broken, cwd=tmp_path, timeout=120)
+    run = run_cli("label", "a.txt", "--model", broken, *FAST, cwd=tmp_path, timeout=120)
     run.assert_no_traceback()
     assert run.code == 2
     errors = [line for line in run.stderr.splitlines() if line.startswith("error:")]

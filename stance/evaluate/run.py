@@ -30,10 +30,11 @@ def evaluate_model(
     *,
     split: str | None = None,
     baselines: bool = True,
+    encoding_errors: str = "auto",
 ) -> dict[str, Any]:
     from stance.evaluate.harness import evaluate_predictions, label_set
 
-    docs = load_dataset(data_format, data, split=split)
+    docs = _load_gold(data_format, data, split, encoding_errors)
     if not docs:
         raise ValueError(f"{data}: no documents read as {data_format}")
     nlp = load(model)
@@ -75,6 +76,25 @@ def evaluate_model(
             "temperature": part.info.temperature,
         },
     )
+
+
+def _load_gold(fmt: str, data: Path, split: str | None, errors: str) -> list[Document]:
+    """Strict decoding; with ``auto``, undecodable bytes are replaced with a loud warning.
+
+    Real research files contain bad bytes (AbstRCT-FR dev): scoring them should not need a
+    flag, but nobody should be surprised that it happened.
+    """
+    import logging
+
+    try:
+        return load_dataset(
+            fmt, data, split=split, encoding_errors="strict" if errors == "auto" else errors
+        )
+    except ValueError as exc:
+        if errors != "auto" or "UTF-8" not in str(exc):
+            raise
+        logging.getLogger(__name__).warning("%s; decoding with replacement characters", exc)
+        return load_dataset(fmt, data, split=split, encoding_errors="replace")
 
 
 Predictions = tuple[list[str], np.ndarray, tuple[str, ...], list[str], list[str] | None]

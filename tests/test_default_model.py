@@ -1,0 +1,67 @@
+"""The real shipped model (models/default on the offline e5 base): slow, run in CI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import stance
+from stance.doc import ROLES, STANCES
+from stance.pipeline import REPO_DEFAULT
+
+pytestmark = pytest.mark.slow
+
+TEXT = (
+    "Il faut interdire les vols intérieurs courts. En effet, le train émet quarante fois moins "
+    "de CO2 que l'avion. M. Durand, élu local, affirme pourtant le contraire !"
+)
+TARGET = "Il faut interdire les vols intérieurs courts"
+
+
+def test_shipped_default_is_compact_and_safe() -> None:
+    manifest = json.loads((REPO_DEFAULT / "pipeline.json").read_text())
+    assert set(manifest["parts"]) == {"component", "span", "stance"}
+    files = [p for p in REPO_DEFAULT.rglob("*") if p.is_file()]
+    assert sum(p.stat().st_size for p in files) < 25 * 1024 * 1024
+    assert not [p for p in files if p.suffix in {".bin", ".pt", ".pth", ".pkl"}]
+    for task in manifest["parts"]:
+        assert "Harness dev scores" in (REPO_DEFAULT / task / "README.md").read_text()
+
+
+def test_predict_with_the_shipped_model() -> None:
+    doc = stance.predict(TEXT, target=TARGET)
+    assert [s.text for s in doc.sentences] == [
+        "Il faut interdire les vols intérieurs courts.",
+        "En effet, le train émet quarante fois moins de CO2 que l'avion.",
+        "M. Durand, élu local, affirme pourtant le contraire !",
+    ]
+    for s in doc.sentences:
+        assert TEXT[s.start : s.end] == s.text
+        assert s.role in ROLES and s.stance in STANCES
+    assert doc.stance is not None and doc.stance.label in STANCES
+    # the claim restating the target must not be read as against it
+    assert doc.sentences[0].role == "claim"
+    assert doc.sentences[0].stance != "against"
+
+
+def test_readme_main_command_prints_a_table(tmp_path: Path) -> None:
+    cmd = [
+        sys.executable,
+        "-m",
+        "stance.cli",
+        "label",
+        "data/examples",
+        "--target",
+        TARGET,
+        "--format",
+        "table",
+    ]
+    root = Path(__file__).resolve().parents[1]
+    run = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "stance toward" in run.stdout and "Traceback" not in run.stderr
+    assert run.stdout.count("stance toward") == len(list((root / "data/examples").glob("*.txt")))
