@@ -191,3 +191,17 @@ def test_compare_reports_shows_deltas(tmp_path: Path) -> None:
 def test_span_task_is_refused_by_the_sentence_entry_point(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="component/stance"):
         evaluate_predictions("span", ["O"], ["O"], None, BIO_TAGS, out_dir=tmp_path)
+
+
+def test_compare_runs_paired_tests_on_saved_predictions(tmp_path: Path) -> None:
+    from stance.evaluate.harness import evaluate_predictions
+    from stance.evaluate.report import compare_reports
+
+    gold = ["favor", "against"] * 20
+    good = list(gold)
+    bad = ["favor"] * 40
+    labels = ("favor", "against")
+    evaluate_predictions("stance", gold, good, None, labels, out_dir=tmp_path / "a", n_boot=50)
+    evaluate_predictions("stance", gold, bad, None, labels, out_dir=tmp_path / "b", n_boot=50)
+    text = compare_reports([tmp_path / "a", tmp_path / "b"])
+    assert "paired bootstrap p" in text and "McNemar p = 0.0000" in text

@@ -301,4 +301,35 @@ def compare_reports(paths: Sequence[Path]) -> str:
             delta = None if v is None or values[0] is None else v - values[0]
             row += [v, None if delta is None else f"{delta:+.3f}"]
         rows.append(row)
-    return _table(header, rows) + "\n"
+    return _table(header, rows) + "\n" + _significance(paths, names, reports)
+
+
+def _significance(paths: Sequence[Path], names: list[str], reports: list[dict[str, Any]]) -> str:
+    """Paired tests of each report against the first, when both saved their predictions."""
+    from stance.evaluate.metrics import mcnemar, paired_bootstrap
+
+    def preds(path: Path) -> list[dict[str, str]] | None:
+        file = (Path(path) if Path(path).is_dir() else Path(path).parent) / "predictions.jsonl"
+        if not file.exists():
+            return None
+        return [json.loads(line) for line in file.read_text(encoding="utf-8").splitlines() if line]
+
+    first = preds(paths[0])
+    lines = []
+    for path, name, rep in zip(paths[1:], names[1:], reports[1:], strict=True):
+        other = preds(path)
+        if (
+            first is None
+            or other is None
+            or [r["gold"] for r in first] != [r["gold"] for r in other]
+        ):
+            lines.append(f"- {name}: no paired test (predictions missing or on different data)")
+            continue
+        gold = [r["gold"] for r in first]
+        a, b = [r["pred"] for r in first], [r["pred"] for r in other]
+        p_boot = paired_bootstrap(gold, a, b, rep.get("labels") or sorted(set(gold)))
+        p_mc = mcnemar(gold, a, b)["p_value"]
+        lines.append(
+            f"- {name} vs {names[0]}: paired bootstrap p = {p_boot:.4f}, McNemar p = {p_mc:.4f}"
+        )
+    return ("\nSignificance (same items):\n\n" + "\n".join(lines) + "\n") if lines else ""
