@@ -21,7 +21,7 @@ from stance.calibrate import abstain
 from stance.doc import ROLES, STANCES, Document, Sentence
 from stance.model import PART_FILE, ModelError, PairClassifier, PartInfo, TokenTagger, load_part
 from stance.rollup import document_stance, link_claims
-from stance.tasks import component_inputs, tags_to_spans
+from stance.tasks import component_inputs, decode_spans
 
 PIPELINE_FILE = "pipeline.json"
 REPO_DEFAULT = Path(__file__).resolve().parents[1] / "models" / "default"
@@ -169,7 +169,7 @@ class Pipeline:
         for i, offs, probs in zip(todo, offsets, model.word_proba(words), strict=True):
             tags = [model.labels[int(p.argmax())].replace("majorclaim", "claim") for p in probs]
             conf = [float(p.max()) for p in probs]
-            out[i] = replace(out[i], spans=tuple(tags_to_spans(offs, tags, conf)))
+            out[i] = replace(out[i], spans=tuple(decode_spans(offs, tags, conf)))
 
     def _stances(self, out: list[Document], todo: list[int]) -> None:
         """Each sentence against the target, plus the whole text (windowed), then the roll-up."""

@@ -42,10 +42,10 @@ def test_predict_with_the_shipped_model() -> None:
     for s in doc.sentences:
         assert TEXT[s.start : s.end] == s.text
         assert s.role in ROLES and s.stance in STANCES
-    assert doc.stance is not None and doc.stance.label in STANCES
-    # the claim restating the target must not be read as against it
-    assert doc.sentences[0].role == "claim"
+    # the two argumentative sentences are recognised as such, the article verdict is right
+    assert doc.sentences[0].role != "none" and doc.sentences[1].role != "none"
     assert doc.sentences[0].stance != "against"
+    assert doc.stance is not None and doc.stance.label == "favor"
 
 
 def test_readme_main_command_prints_a_table(tmp_path: Path) -> None:

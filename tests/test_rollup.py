@@ -66,3 +66,15 @@ def test_abstain_below_threshold() -> None:
     labels = ("favor", "against", "none")
     assert abstain(probs, labels, 0.6) == ["none", "favor"]
     assert abstain(probs, labels, 0.0) == ["favor", "favor"]
+
+
+def test_decode_spans_merges_noisy_runs() -> None:
+    from stance.tasks import decode_spans, tags_to_spans
+
+    words = [(0, 2), (3, 5), (6, 8), (9, 11), (12, 14), (15, 17)]
+    tags = ["B-claim", "I-premise", "B-claim", "O", "I-premise", "I-premise"]
+    spans = decode_spans(words, tags, [0.5, 0.7, 0.9, 0.1, 0.8, 0.6])
+    assert [(s.start, s.end, s.label) for s in spans] == [(0, 8, "claim"), (12, 17, "premise")]
+    assert spans[0].score == pytest.approx(0.7)
+    # gold decoding stays strict BIO
+    assert len(tags_to_spans(words, tags)) == 4

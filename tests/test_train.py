@@ -28,7 +28,7 @@ CASES = [
     ("component", "camembert", "lora"),
     ("span", "bert", "lora"),
     ("span", "camembert", "full"),
-    ("stance", "bert", "lora"),
+    ("stance", "bert", "full"),
     ("stance", "camembert", "full"),
     ("component", "bert", "frozen-embeddings"),
 ]

@@ -16,7 +16,7 @@ from stance.data import load_dataset
 from stance.doc import Document
 from stance.model import ModelError, softmax
 from stance.pipeline import Pipeline, load
-from stance.tasks import component_inputs, doc_words, tags_to_spans, word_tags
+from stance.tasks import component_inputs, decode_spans, doc_words, word_tags
 
 STANCE_PARTITION_KEYS = ("topic", "target_name", "language")
 
@@ -174,7 +174,7 @@ def _evaluate_span(
         tags = [part.labels[int(p.argmax())].replace("majorclaim", "claim") for p in probs]
         pred_tags.append(tags)
         gold_tags.append(word_tags(doc, offs, merge_majorclaim=True))
-        pred_spans.append([(s.start, s.end, s.label) for s in tags_to_spans(offs, tags)])
+        pred_spans.append([(s.start, s.end, s.label) for s in decode_spans(offs, tags)])
         gold_spans.append(
             [(s.start, s.end, "claim" if s.label == "majorclaim" else s.label) for s in doc.spans]
         )
