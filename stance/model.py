@@ -10,6 +10,7 @@ ever loaded: no pickle, no ``torch.load``.
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,6 +97,7 @@ def _check_weights(directory: Path) -> None:
 def load_part(directory: str | Path, device: str = "cpu") -> tuple[Any, Any, PartInfo]:
     """Open a task checkpoint (full or adapter) and its tokenizer, in eval mode."""
     from transformers import AutoTokenizer
+    from transformers.utils import logging as hf_logging
 
     from stance.e5 import resolve_base
 
@@ -104,13 +106,18 @@ def load_part(directory: str | Path, device: str = "cpu") -> tuple[Any, Any, Par
     info = PartInfo.load(path)
     auto = _auto_class(info.task)
     kwargs = _label_kwargs(info.labels)
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()  # the head is in the adapter: no "newly initialized" noise
+    hf_logging.disable_progress_bar()
     try:
         if (path / "adapter_config.json").exists():
             from peft import PeftModel
 
             base = resolve_base(info.base)
             model = auto.from_pretrained(base, use_safetensors=True, **kwargs)
-            model = PeftModel.from_pretrained(model, str(path)).merge_and_unload()
+            with warnings.catch_warnings():  # peft's deprecation chatter, not the user's concern
+                warnings.simplefilter("ignore", FutureWarning)
+                model = PeftModel.from_pretrained(model, str(path)).merge_and_unload()
             tok_dir = path if (path / "tokenizer.json").exists() else Path(base)
         else:
             model = auto.from_pretrained(str(path), use_safetensors=True)
@@ -118,6 +125,9 @@ def load_part(directory: str | Path, device: str = "cpu") -> tuple[Any, Any, Par
         tokenizer = AutoTokenizer.from_pretrained(str(tok_dir))
     except (OSError, ValueError, RuntimeError, KeyError) as exc:
         raise ModelError(f"{path}: cannot load {info.task} model: {exc}") from exc
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        hf_logging.enable_progress_bar()
     model.to(device).eval()
     return model, tokenizer, info
 

@@ -165,6 +165,14 @@ def test_page_end_to_end_with_fake_pipeline(browser: WebDriver) -> None:
     assert (ARTIFACTS / "page.png").stat().st_size > 10_000
 
 
+@pytest.mark.slow
+def test_page_end_to_end_with_shipped_model(browser: WebDriver) -> None:
+    import stance
+
+    run_page_check(browser, lambda: stance.load(), "page-real-model.png", timeout=120)
+    assert (ARTIFACTS / "page-real-model.png").stat().st_size > 10_000
+
+
 def test_page_shows_server_errors(browser: WebDriver) -> None:
     with live_server(create_app(FakePipeline, max_chars=50)) as url:
         browser.get(url + "/")
