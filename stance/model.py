@@ -182,6 +182,19 @@ def cap_tokens(tokenizer: Any, texts: list[str], budget: int) -> list[str]:
     return out
 
 
+def _trim_padding(enc: dict[str, Any], side: str = "right") -> dict[str, Any]:
+    """Drop columns that are padding in every row.
+
+    With ``return_overflowing_tokens`` the tokenizer pads every row to ``max_length``; for
+    short sentences that tripled the work. Outputs are unchanged (padding is masked).
+    """
+    if side != "right":
+        return enc
+    mask = enc["attention_mask"]
+    width = int(mask.sum(dim=1).max()) if mask.numel() else 0
+    return {k: (v[:, :width] if hasattr(v, "dim") and v.dim() == 2 else v) for k, v in enc.items()}
+
+
 def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     z = logits / max(temperature, 1e-6)
     z = z - z.max(axis=-1, keepdims=True)
@@ -244,7 +257,11 @@ class PairClassifier:
             owner = enc.pop("overflow_to_sample_mapping").tolist()
             enc.pop("offset_mapping", None)
             with torch.inference_mode():
-                logits = self.model(**enc).logits.float().numpy()
+                logits = (
+                    self.model(**_trim_padding(dict(enc), self.tokenizer.padding_side))
+                    .logits.float()
+                    .numpy()
+                )
             sums = np.zeros((len(idx), logits.shape[1]), dtype=np.float32)
             counts = np.zeros(len(idx), dtype=np.float32)
             for row, j in enumerate(owner):
@@ -293,7 +310,8 @@ class TokenTagger:
             )
             owner = enc["overflow_to_sample_mapping"].tolist()
             word_ids = [enc.word_ids(r) for r in range(len(owner))]
-            inputs = {k_: v for k_, v in enc.items() if k_ in ("input_ids", "attention_mask")}
+            inputs = {k_: enc[k_] for k_ in ("input_ids", "attention_mask")}
+            inputs = _trim_padding(inputs, self.tokenizer.padding_side)
             with torch.inference_mode():
                 probs = softmax(self.model(**inputs).logits.float().numpy(), self.info.temperature)
             for row, j in enumerate(owner):
