@@ -14,6 +14,8 @@ next to the labelling (minutes), and the driver never holds more than one window
 from __future__ import annotations
 
 import contextlib
+import logging
+import os
 import pickle
 from collections.abc import Iterator
 from pathlib import Path
@@ -77,8 +79,11 @@ class RayEngine:
 
         if not ray.is_initialized():
             # a RAY_ADDRESS in the environment joins that cluster; otherwise a local instance
-            ray.init(include_dashboard=False, log_to_driver=False)
+            ray.init(include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING)
             self._started = True
+        # Ray Data logs an INFO line per window and a notice about progress bars; the user can
+        # still ask for them with RAY_DATA_LOG_LEVEL
+        os.environ.setdefault("RAY_DATA_LOG_LEVEL", "ERROR")
         ctx = ray.data.DataContext.get_current()
         ctx.enable_progress_bars = False  # label_corpus shows its own
         ctx.print_on_execution_start = False
@@ -98,7 +103,9 @@ class RayEngine:
         if not docs:
             return []
         rows = [{"pos": i, "doc": pickle.dumps(d)} for i, d in enumerate(docs)]
-        ds = ray.data.from_items(rows).map_batches(
+        blocks = min(len(rows), max(self.actors, -(-len(rows) // self.batch_size)))
+        # one block per batch: otherwise a small window is one block, i.e. one busy actor
+        ds = ray.data.from_items(rows, override_num_blocks=blocks).map_batches(
             _Labeler,
             fn_constructor_kwargs={
                 "model": self.model,
@@ -108,7 +115,7 @@ class RayEngine:
             },
             batch_size=self.batch_size,
             batch_format="numpy",
-            compute=ray.data.ActorPoolStrategy(size=self.actors),
+            compute=ray.data.ActorPoolStrategy(size=min(self.actors, blocks)),
             num_cpus=self.threads,
         )
         out: list[Any] = [None] * len(docs)

@@ -62,7 +62,8 @@ def quantize_int8(model: torch.nn.Module) -> torch.nn.Module:
     with warnings.catch_warnings():
         # torch.ao quantisation is deprecated in favour of torchao but still the stock CPU path
         warnings.simplefilter("ignore", (DeprecationWarning, UserWarning, FutureWarning))
-        return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        # in place: a copy would double the peak memory for nothing
+        return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
 
 
 def part_loader(backend: str = "torch", quantize: str | None = None) -> PartLoader:
