@@ -220,13 +220,13 @@ def run_accuracy(args: argparse.Namespace) -> dict[str, Any]:
     """Component predictions on PE-FR sentences dev (the ``stance evaluate`` inputs)."""
     from stance.data import data_dir, load_dataset
     from stance.evaluate.metrics import macro_f1
-    from stance.evaluate.run import _component
+    from stance.evaluate.run import component_predictions
     from stance.pipeline import load
 
     backend, quantize = BACKENDS[args.backend]
     nlp = load(args.model, backend=backend, quantize=quantize)
     docs = load_dataset("pe-fr-sentences", data_dir() / "pe_fr" / "sentences.tsv", split="dev")
-    gold, logits, labels, _, _ = _component(nlp, docs)
+    gold, logits, labels, _, _ = component_predictions(nlp, docs)
     pred = [labels[int(i)] for i in logits.argmax(axis=1)]
     return {
         "n": len(gold),

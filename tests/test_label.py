@@ -387,11 +387,17 @@ def test_duplicate_ids_do_not_grow_the_output_on_reruns(tmp_path: Path) -> None:
     assert (nlp.seen, summary.skipped, texts(out)) == ([], 3, first)
 
 
-def test_an_edited_document_is_relabelled_and_its_old_record_dropped(tmp_path: Path) -> None:
+def make_docs(tmp_path: Path, names: str, template: str) -> Path:
+    """A folder with one small .txt file per name, its text from ``template``."""
     docs = tmp_path / "docs"
     docs.mkdir()
-    for name in "abc":
-        (docs / f"{name}.txt").write_text(f"Texte {name}.")
+    for name in names:
+        (docs / f"{name}.txt").write_text(template.format(name))
+    return docs
+
+
+def test_an_edited_document_is_relabelled_and_its_old_record_dropped(tmp_path: Path) -> None:
+    docs = make_docs(tmp_path, "abc", "Texte {}.")
     out = tmp_path / "out.jsonl"
     label([docs], out)
     (docs / "b.txt").write_text("Texte b, modifié.")
@@ -427,10 +433,7 @@ def test_unknown_format_deletes_nothing_even_with_overwrite(tmp_path: Path) -> N
 
 
 def test_damaged_middle_line_relabels_from_there(tmp_path: Path) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    for name in "abcd":
-        (docs / f"{name}.txt").write_text(f"{name}.")
+    docs = make_docs(tmp_path, "abcd", "{}.")
     out = tmp_path / "out.jsonl"
     label([docs], out)
     lines = out.read_bytes().splitlines(keepends=True)

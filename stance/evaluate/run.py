@@ -43,9 +43,9 @@ def evaluate_model(
     labels = tuple(label_set(data_format, task, data))
     parts: dict[str, list[str]] = {}
     if task == "component":
-        gold, raw_logits, part_labels, texts, targets = _component(nlp, docs)
+        gold, raw_logits, part_labels, texts, targets = component_predictions(nlp, docs)
     elif task == "stance":
-        gold, raw_logits, part_labels, texts, targets = _stance(nlp, docs)
+        gold, raw_logits, part_labels, texts, targets = stance_predictions(nlp, docs)
         parts = _partitions(docs)
     else:
         raise ValueError(f"unknown task {task!r} (component | span | stance)")
@@ -100,7 +100,7 @@ def _load_gold(fmt: str, data: Path, split: str | None, errors: str) -> list[Doc
 Predictions = tuple[list[str], np.ndarray, tuple[str, ...], list[str], list[str] | None]
 
 
-def _component(nlp: Pipeline, docs: list[Document]) -> Predictions:
+def component_predictions(nlp: Pipeline, docs: list[Document]) -> Predictions:
     part = nlp.component
     if part is None:
         raise ModelError(f"{nlp.directory}: no component part")
@@ -116,7 +116,7 @@ def _component(nlp: Pipeline, docs: list[Document]) -> Predictions:
     return gold, logits, part.labels, firsts, None
 
 
-def _stance(nlp: Pipeline, docs: list[Document]) -> Predictions:
+def stance_predictions(nlp: Pipeline, docs: list[Document]) -> Predictions:
     part = nlp.stance_model
     if part is None:
         raise ModelError(f"{nlp.directory}: no stance part")
