@@ -470,6 +470,8 @@ Naive and `stance label` fp32 give the same role for {agree:.1%} of sentences.
 
 
 def main() -> None:
+    from stance.label import DOC_BATCH
+
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -477,7 +479,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=600, help="sentences in the small corpus")
     ap.add_argument("--threads", type=int, default=None, help="default: physical cores")
     ap.add_argument("--repeat", type=int, default=3, help="timed passes per variant (best kept)")
-    ap.add_argument("--batch-size", type=int, default=16, help="stance label --batch-size")
+    ap.add_argument("--batch-size", type=int, default=DOC_BATCH, help="stance label --batch-size")
     ap.add_argument("--no-docs", action="store_true", help="print, do not write docs/")
     ap.add_argument("--worker", choices=["naive", "ours", "accuracy", "peak"])
     ap.add_argument("--docs", help="worker: corpus JSONL")

@@ -17,6 +17,8 @@ from typing import Annotated, Any
 
 import typer
 
+from stance.label import DOC_BATCH
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
@@ -124,7 +126,7 @@ def label(
     text_field: str = "text",
     id_field: str = "id",
     overwrite: Annotated[bool, typer.Option(help="Start afresh instead of resuming")] = False,
-    batch_size: int = 16,
+    batch_size: Annotated[int, typer.Option(help="Documents per model call")] = DOC_BATCH,
     threads: ThreadsOpt = None,
     backend: Annotated[str, typer.Option(help="torch | onnx (ONNX Runtime)")] = "torch",
     quantize: QuantizeOpt = None,

@@ -37,6 +37,9 @@ class TrainConfig:
     lora_alpha: int = 32
     lora_dropout: float = 0.1
     lora_layers: int = 0  # 0 = all layers; N = only the top N layers get adapters
+    full_layers: int = 0  # lora: the top N layers are trained in full instead (kept in the adapter)
+    full_learning_rate: float = 5e-5  # learning rate of those fully trained layers
+    mean_pool: bool = False  # component/stance: classify a mean-pooled state (stance.pooling)
     lowercase_aug: float = 0.0  # component: share of training examples lowercased (robustness)
     warmup_ratio: float = 0.06
     weight_decay: float = 0.01
@@ -52,6 +55,8 @@ class TrainConfig:
             raise ValueError(f"task must be one of {TASKS}, got {self.task!r}")
         if self.method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
+        if self.mean_pool and self.task == "span":
+            raise ValueError("mean_pool is for sentence-level tasks (component, stance), not span")
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

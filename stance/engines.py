@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from stance.doc import Document
+from stance.label import DOC_BATCH
 from stance.pipeline import load
 from stance.speed import physical_cores, set_threads
 
@@ -59,7 +60,7 @@ class RayEngine:
         quantize: str | None = None,
         actors: int = 1,
         threads: int | None = None,
-        batch_size: int = 16,
+        batch_size: int = DOC_BATCH,
     ) -> None:
         load(model, backend=backend, quantize=quantize)  # bad paths fail here, not in an actor
         if actors < 1:
@@ -133,7 +134,7 @@ def open_engine(
     quantize: str | None = None,
     threads: int | None = None,
     actors: int = 1,
-    batch_size: int = 16,
+    batch_size: int = DOC_BATCH,
     window: int = DEFAULT_WINDOW,
 ) -> Iterator[tuple[Any, int]]:
     """``(nlp, chunk size)`` for :func:`~stance.label.label_corpus`, on the chosen engine."""

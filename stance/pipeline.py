@@ -19,6 +19,7 @@ import numpy as np
 
 from stance.calibrate import abstain
 from stance.doc import ROLES, STANCES, Document, Sentence
+from stance.label import DOC_BATCH
 from stance.model import PART_FILE, ModelError, PairClassifier, PartInfo, TokenTagger, load_part
 from stance.rollup import document_stance, link_claims
 from stance.tasks import component_inputs, decode_spans
@@ -104,7 +105,10 @@ class Pipeline:
         return next(iter(self.pipe([doc], target=target)))
 
     def pipe(
-        self, texts: Iterable[str | Document], target: str | None = None, batch_size: int = 32
+        self,
+        texts: Iterable[str | Document],
+        target: str | None = None,
+        batch_size: int = DOC_BATCH,
     ) -> Iterator[Document]:
         """Stream documents through the models, batching sentences across documents."""
         chunk: list[Document] = []

@@ -23,6 +23,7 @@ from stance.corpora import task_documents
 from stance.doc import ROLES, STANCES
 from stance.encode import encode_pairs, encode_spans, labels_for
 from stance.model import PartInfo, _auto_class, _label_kwargs
+from stance.pooling import add_mean_pool_layer
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ def train(config: TrainConfig, output_dir: str | Path, *, resume: bool = False) 
         compute_metrics=_metrics_fn(config, labels),
         callbacks=[EarlyStoppingCallback(early_stopping_patience=config.patience)],
         class_weights=_class_weights(train_ds, labels) if config.class_weights else None,
+        optimizers=(_optimizer(model, config), None),
     )
     start = time.time()
     trainer.train(resume_from_checkpoint=_last_checkpoint(out) if resume else None)
@@ -77,7 +79,11 @@ def train(config: TrainConfig, output_dir: str | Path, *, resume: bool = False) 
         context=config.context,
         merge_majorclaim=config.merge_majorclaim,
         temperature=temperature,
-        extra={"window_stride": config.window_stride, "dev_scores": summary},
+        extra={
+            "window_stride": config.window_stride,
+            "mean_pool": config.mean_pool,
+            "dev_scores": summary,
+        },
     )
     save_trained(trainer.model, tokenizer, info, config, summary, out)
     return summary
@@ -99,6 +105,9 @@ def _encode(
 def _build_model(config: TrainConfig, base: str, labels: tuple[str, ...]) -> torch.nn.Module:
     auto = _auto_class(config.task)
     model = auto.from_pretrained(base, **_label_kwargs(labels))
+    n_layers = int(model.config.num_hidden_layers)  # the encoder's own layers
+    if config.mean_pool:
+        add_mean_pool_layer(model)
     if config.method == "frozen-embeddings":
         for p in model.base_model.embeddings.parameters():
             p.requires_grad = False
@@ -108,9 +117,11 @@ def _build_model(config: TrainConfig, base: str, labels: tuple[str, ...]) -> tor
 
     is_token = config.task == "span"
     heads = ["classifier"] if is_token else ["classifier", "pooler"]
-    n_layers = int(model.config.num_hidden_layers)
-    top = range(n_layers - config.lora_layers, n_layers) if config.lora_layers else range(n_layers)
-    layers = "|".join(str(i) for i in top)
+    first = n_layers - config.lora_layers if config.lora_layers else 0
+    full = range(n_layers - config.full_layers, n_layers)
+    if not 0 <= config.full_layers < n_layers - first:
+        raise ValueError(f"full_layers must leave some of the {n_layers - first} LoRA layers")
+    layers = "|".join(str(i) for i in range(first, full.start))
     lora = LoraConfig(
         task_type=TaskType.TOKEN_CLS if is_token else TaskType.SEQ_CLS,
         r=config.lora_r,
@@ -118,9 +129,27 @@ def _build_model(config: TrainConfig, base: str, labels: tuple[str, ...]) -> tor
         lora_dropout=config.lora_dropout,
         # only the top `lora_layers` layers adapt: backward stops there, ~1.5x faster on CPU
         target_modules=rf".*encoder\.layer\.({layers})\..*(query|key|value|dense)$",
-        modules_to_save=heads,
+        # the top `full_layers` layers are copied whole into the adapter and trained in full
+        modules_to_save=heads + [f"encoder.layer.{i}" for i in full],
     )
     return get_peft_model(model, lora)
+
+
+def _optimizer(model: torch.nn.Module, config: TrainConfig) -> torch.optim.Optimizer | None:
+    """AdamW with its own learning rate for fully trained layers; None = the Trainer's default."""
+    if config.method != "lora" or not config.full_layers:
+        return None
+    groups: dict[tuple[float, float], list[torch.nn.Parameter]] = {}
+    for name, p in model.named_parameters():
+        if not p.requires_grad:
+            continue
+        in_full_layer = "modules_to_save" in name and ".layer." in name
+        lr = config.full_learning_rate if in_full_layer else config.learning_rate
+        decay = 0.0 if ("bias" in name or "LayerNorm" in name) else config.weight_decay
+        groups.setdefault((lr, decay), []).append(p)
+    return torch.optim.AdamW(
+        [{"params": ps, "lr": lr, "weight_decay": wd} for (lr, wd), ps in groups.items()]
+    )
 
 
 def _training_args(config: TrainConfig, out: Path, n_train: int) -> Any:

@@ -449,3 +449,25 @@ def test_hidden_output_inside_the_input_directory_is_allowed(tmp_path: Path) -> 
     label([tmp_path], out)
     nlp, summary = label([tmp_path], out)  # the output is not read back as input
     assert (nlp.seen, summary.skipped) == ([], 1)
+
+
+def test_progress_bar_shows_documents_and_sentences_per_second(
+    tiny_pipeline: Path, corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import stance
+
+    summary = label_corpus(
+        [str(corpus)],
+        nlp=stance.load(tiny_pipeline),
+        out=str(tmp_path / "out.jsonl"),
+        target=TARGET,
+        batch_size=8,
+        progress=True,
+    )
+    bar = capsys.readouterr().err
+    assert "doc/s" in bar or "s/doc" in bar, bar[-500:]
+    rates = [float(x) for x in re.findall(r"sent_per_s=([0-9.]+)", bar)]
+    assert rates and rates[-1] > 0, bar[-500:]
+    assert summary.sentences == sum(
+        len(r["sentences"]) for r in read_records(tmp_path / "out.jsonl")
+    )

@@ -31,6 +31,8 @@ CASES = [
     ("stance", "bert", "full"),
     ("stance", "camembert", "full"),
     ("component", "bert", "frozen-embeddings"),
+    ("stance", "bert", "lora+full"),  # LoRA below, the top layer trained in full
+    ("component", "camembert", "lora+mean"),  # fixed mean-pooling layer on top (stance.pooling)
 ]
 
 
@@ -43,9 +45,11 @@ def _run(task: str, base: Path, method: str, tmp: Path) -> tuple[Path, dict]:
             "base": str(base),
             "data": [spec],
             "dev_data": [spec],
-            "method": method,
+            "method": method.split("+")[0],
+            "full_layers": 1 if method.endswith("+full") else 0,
+            "mean_pool": method.endswith("+mean"),
             "epochs": 12,
-            "learning_rate": 5e-3 if method == "lora" else 1e-3,
+            "learning_rate": 5e-3,  # tiny random encoders: lower rates leave some runs at chance
             "batch_size": 8,
             "max_length": 64,
             "patience": 100,
@@ -94,9 +98,28 @@ def test_train_save_load(
         json.loads((out / "stance_part.json").read_text())["labels"]
     )
     assert (out / "README.md").read_text().startswith("---")
-    if method == "lora":  # the compact form (what models/ ships) predicts the same
+    if method.startswith("lora"):  # the compact form (what models/ ships) predicts the same
         np.testing.assert_allclose(_predict(out / "adapter", task), first, atol=1e-4)
+    if method == "lora+full":
+        _check_full_layer(out, bases[kind])
     assert summary["dev_macro_f1"] is not None
+
+
+def _check_full_layer(out: Path, base: Path) -> None:
+    """The top layer is stored whole in the adapter, changed by training; no LoRA on it."""
+    from safetensors.numpy import load_file
+
+    saved = load_file(str(out / "adapter" / "adapter_model.safetensors"))
+    top = int(json.loads((base / "config.json").read_text())["num_hidden_layers"]) - 1
+    mine = [k for k in saved if f"layer.{top}." in k]
+    assert mine and not any("lora_" in k for k in mine), mine
+    assert any("lora_" in k for k in saved)  # the layers below still have adapters
+    key = next(k for k in mine if k.endswith("attention.self.query.weight"))
+    base_w = load_file(str(base / "model.safetensors"))
+    ref = next(
+        v for k, v in base_w.items() if k.endswith(f"layer.{top}.attention.self.query.weight")
+    )
+    assert not np.allclose(saved[key], ref), "the fully trained layer did not change"
 
 
 def _last(out: Path) -> str:

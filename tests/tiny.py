@@ -143,6 +143,9 @@ def write_jsonl(docs: list[Document], path: Path) -> str:
 def build_tiny_pipeline(root: Path, kind: str = "bert") -> Path:
     """A full pipeline directory (component + span + stance LoRA parts) on a tiny base.
 
+    The stance part uses the mean-pooling layer (``stance.pooling``), so every pipeline,
+    export and speed test goes through it.
+
     Same layout as the shipped ``models/default``: ``pipeline.json`` + one adapter per task.
     """
     import shutil
@@ -171,6 +174,7 @@ def build_tiny_pipeline(root: Path, kind: str = "bert") -> Path:
                 "patience": 100,
                 "none_pairs": 0.5,
                 "context": 1,
+                "mean_pool": task == "stance",  # as the shipped stance part
             }
         )
         train(config, root / "runs" / task)
