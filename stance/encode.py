@@ -37,7 +37,12 @@ def pair_examples(
             _lowercase_some(examples, config.lowercase_aug, config.seed) if training else examples
         )
     # dev gets `none` pairs too (other seed) so that selection sees all three classes
-    return stance_examples(docs, config.none_pairs, config.seed + (0 if training else 1))
+    examples = stance_examples(docs, config.none_pairs, config.seed + (0 if training else 1))
+    if training and config.statement_pairs:
+        from stance.targets import statement_examples
+
+        examples += statement_examples(examples, config.statement_pairs, config.seed)
+    return examples
 
 
 def _lowercase_some(examples: list[PairExample], share: float, seed: int) -> list[PairExample]:
