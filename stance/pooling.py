@@ -45,10 +45,3 @@ def add_mean_pool_layer(model: Any) -> Any:
     layers.append(layer)
     model.config.num_hidden_layers = len(layers)
     return model
-
-
-def masked_mean(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-    """Layer-normalised mean of the unmasked positions: what the pooling layer computes."""
-    m = mask.unsqueeze(-1).to(hidden.dtype)
-    mean = (hidden * m).sum(1) / m.sum(1).clamp(min=1.0)
-    return torch.nn.functional.layer_norm(mean, mean.shape[-1:])

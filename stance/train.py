@@ -53,7 +53,9 @@ def train(config: TrainConfig, output_dir: str | Path, *, resume: bool = False) 
         compute_metrics=_metrics_fn(config, labels),
         callbacks=[EarlyStoppingCallback(early_stopping_patience=config.patience)],
         class_weights=_class_weights(train_ds, labels) if config.class_weights else None,
-        optimizers=(_optimizer(model, config), None),
+        full_lr=config.full_learning_rate
+        if config.method == "lora" and config.full_layers
+        else None,
     )
     start = time.time()
     trainer.train(resume_from_checkpoint=_last_checkpoint(out) if resume else None)
@@ -135,23 +137,6 @@ def _build_model(config: TrainConfig, base: str, labels: tuple[str, ...]) -> tor
     return get_peft_model(model, lora)
 
 
-def _optimizer(model: torch.nn.Module, config: TrainConfig) -> torch.optim.Optimizer | None:
-    """AdamW with its own learning rate for fully trained layers; None = the Trainer's default."""
-    if config.method != "lora" or not config.full_layers:
-        return None
-    groups: dict[tuple[float, float], list[torch.nn.Parameter]] = {}
-    for name, p in model.named_parameters():
-        if not p.requires_grad:
-            continue
-        in_full_layer = "modules_to_save" in name and ".layer." in name
-        lr = config.full_learning_rate if in_full_layer else config.learning_rate
-        decay = 0.0 if ("bias" in name or "LayerNorm" in name) else config.weight_decay
-        groups.setdefault((lr, decay), []).append(p)
-    return torch.optim.AdamW(
-        [{"params": ps, "lr": lr, "weight_decay": wd} for (lr, wd), ps in groups.items()]
-    )
-
-
 def _training_args(config: TrainConfig, out: Path, n_train: int) -> Any:
     from transformers import TrainingArguments
 
@@ -188,9 +173,37 @@ def _make_weighted_trainer() -> Any:
     class _WeightedTrainer(Trainer):
         """Cross-entropy with class weights: rare roles/stances are not drowned by the majority."""
 
-        def __init__(self, *args: Any, class_weights: torch.Tensor | None = None, **kw: Any):
+        def __init__(
+            self,
+            *args: Any,
+            class_weights: torch.Tensor | None = None,
+            full_lr: float | None = None,
+            **kw: Any,
+        ):
             super().__init__(*args, **kw)
-            self.class_weights = class_weights
+            self.class_weights, self.full_lr = class_weights, full_lr
+
+        def create_optimizer(self, model: Any = None) -> Any:
+            """The Trainer's optimizer, with its own rate for layers trained in full."""
+            if self.optimizer is None and self.full_lr is not None:
+                opt_model: Any = self.model if model is None else model
+                decay = set(self.get_decay_parameter_names(opt_model))
+                groups: dict[tuple[float, float], list[torch.nn.Parameter]] = {}
+                for name, p in opt_model.named_parameters():
+                    if p.requires_grad:
+                        full = "modules_to_save" in name and ".layer." in name
+                        lr = self.full_lr if full else self.args.learning_rate
+                        wd = self.args.weight_decay if name in decay else 0.0
+                        groups.setdefault((lr, wd), []).append(p)
+                cls, kwargs = self.get_optimizer_cls_and_kwargs(self.args, opt_model)
+                self.optimizer = cls(
+                    [
+                        {"params": ps, "lr": lr, "weight_decay": wd}
+                        for (lr, wd), ps in groups.items()
+                    ],
+                    **kwargs,
+                )
+            return super().create_optimizer(model)
 
         def compute_loss(
             self,

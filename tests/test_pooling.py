@@ -7,8 +7,15 @@ from pathlib import Path
 import pytest
 import torch
 
-from stance.pooling import add_mean_pool_layer, masked_mean
+from stance.pooling import add_mean_pool_layer
 from tests.tiny import build_base
+
+
+def masked_mean(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """Layer-normalised mean of the unmasked positions: what the pooling layer must compute."""
+    m = mask.unsqueeze(-1).to(hidden.dtype)
+    mean = (hidden * m).sum(1) / m.sum(1).clamp(min=1.0)
+    return torch.nn.functional.layer_norm(mean, mean.shape[-1:])
 
 
 @pytest.mark.parametrize("kind", ["bert", "camembert"])

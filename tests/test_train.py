@@ -31,7 +31,7 @@ CASES = [
     ("stance", "bert", "full"),
     ("stance", "camembert", "full"),
     ("component", "bert", "frozen-embeddings"),
-    ("stance", "bert", "lora+full"),  # LoRA below, the top layer trained in full
+    ("component", "bert", "lora+full"),  # LoRA below, the top layer trained in full
     ("component", "camembert", "lora+mean"),  # fixed mean-pooling layer on top (stance.pooling)
 ]
 
@@ -50,6 +50,7 @@ def _run(task: str, base: Path, method: str, tmp: Path) -> tuple[Path, dict]:
             "mean_pool": method.endswith("+mean"),
             "epochs": 12,
             "learning_rate": 5e-3,  # tiny random encoders: lower rates leave some runs at chance
+            "full_learning_rate": 5e-3,
             "batch_size": 8,
             "max_length": 64,
             "patience": 100,
