@@ -4,7 +4,9 @@
     python scripts/build_default.py --skip-train    # re-assemble from runs/ (no training)
 
 Trains each task with ``scripts/configs/<task>.toml`` into ``runs/<task>/`` (standard
-checkpoints, gitignored), then copies only the compact LoRA adapters (fp16 safetensors) into
+checkpoints, gitignored); a fully fine-tuned run is turned into a low-rank LoRA adapter
+(``[ship] adapter_rank``, ``stance/compress.py``). Then it copies only the compact LoRA
+adapters (fp16 safetensors) into
 ``models/default/<task>/`` with their manifest and model card, writes ``pipeline.json``, and
 scores every part on dev with the evaluation harness (reports in ``runs/reports/``).
 """
@@ -41,6 +43,28 @@ def train_task(task: str, runs: Path) -> None:
 
     summary = train(load_config(ROOT / "scripts/configs" / f"{task}.toml"), runs / task)
     print(json.dumps(summary, indent=2))
+    ship_adapter(task, runs / task)
+
+
+def ship_adapter(task: str, run: Path) -> None:
+    """Fully fine-tuned runs are shipped as a low-rank adapter (``[ship] adapter_rank``)."""
+    import tomllib
+
+    from stance.compress import adapter_from_full
+
+    recipe = tomllib.loads((ROOT / "scripts/configs" / f"{task}.toml").read_text())
+    rank = recipe.get("ship", {}).get("adapter_rank")
+    if rank:
+        kept = adapter_from_full(run, run / "adapter", int(rank))["delta_energy_kept"]
+        card = run / "README.md"
+        text = card.read_text(encoding="utf-8").split("\n## Shipped form")[0].rstrip("\n")
+        note = (
+            f"\n\n## Shipped form\n\nTrained in full; shipped as the rank-{rank} truncated SVD "
+            f"of each encoder weight change, a LoRA adapter (`stance/compress.py`) that keeps "
+            f"{kept:.1%} of the change's squared norm. The harness dev scores are the adapter's.\n"
+        )
+        card.write_text(text + note, encoding="utf-8")
+        print(f"{task}: rank-{rank} adapter keeps {kept:.1%} of the change")
 
 
 def compact_adapter(src: Path, dst: Path) -> None:

@@ -44,6 +44,10 @@ def recipe_notes(config: dict[str, Any]) -> list[str]:
             "are repeated with the statement as target, plus restatement (favor) and negation "
             "(against) pairs (`stance/targets.py`)."
         )
+    if config.get("french_targets"):
+        notes.append(
+            "- German X-Stance comments are paired with the French wording of their question."
+        )
     return [""] + notes if notes else []
 
 

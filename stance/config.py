@@ -32,6 +32,7 @@ class TrainConfig:
     context: int = 0  # component: neighbouring sentences given on each side (0 = none)
     merge_majorclaim: bool = True  # span: MajorClaim counted as claim
     none_pairs: float = 0.25  # stance: unrelated (question, comment) pairs added as `none`
+    french_targets: bool = False  # stance: German X-Stance rows get the French question as target
     statement_pairs: float = 0.0  # stance: share of pairs repeated with the question as a statement
     class_weights: bool = True
     lora_r: int = 16

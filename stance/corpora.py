@@ -8,6 +8,8 @@ rows here) so that dev measures generalisation to unseen questions.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from pathlib import Path
 
 from stance.config import TrainConfig
@@ -34,6 +36,8 @@ def task_documents(config: TrainConfig) -> tuple[list[Document], list[Document]]
         if config.dev_data:
             return train, load_specs(config.dev_data)
         return split_by_group(train, key="question_id", dev_fraction=0.15, seed=config.seed)
+    if config.task == "stance":
+        return stance_pool(french_targets=config.french_targets)
     return DEFAULTS[config.task]()
 
 
@@ -56,12 +60,13 @@ def _span_defaults() -> tuple[list[Document], list[Document]]:
     return train, dev
 
 
-def stance_pool() -> tuple[list[Document], list[Document]]:
+def stance_pool(french_targets: bool = False) -> tuple[list[Document], list[Document]]:
     """X-Stance FR+DE (split by question), E-FRA (split by tweet), few-shot X-Stance FR train rows.
 
     Dev keeps only French rows, so selection measures what users get. The E-FRA few-shot files
     are samples of the same tweets as ``macron_train.csv`` and are not used (they would leak
-    into the E-FRA dev part).
+    into the E-FRA dev part). ``french_targets``: German comments are paired with the French
+    wording of their question (``questions.fr.jsonl``), because users type French targets.
     """
     root = data_dir()
     fr = load_dataset("xstance", root / "xstance/valid.fr.jsonl")
@@ -69,6 +74,8 @@ def stance_pool() -> tuple[list[Document], list[Document]]:
     fr_train, fr_dev = split_by_group(fr, key="question_id", dev_fraction=0.2, seed=13)
     dev_questions = {d.meta.get("question_id") for d in fr_dev}
     de_train = [d for d in de if d.meta.get("question_id") not in dev_questions]
+    if french_targets:
+        de_train = with_french_questions(de_train, root / "xstance/questions.fr.jsonl")
     efra = load_dataset("efra", root / "efra/macron_train.csv")
     efra_train, efra_dev = split_by_group(efra, key="id", dev_fraction=0.2, seed=13)
     fewshot: list[Document] = []
@@ -77,6 +84,21 @@ def stance_pool() -> tuple[list[Document], list[Document]]:
     seen: set[str] = set()
     unique_fewshot = [d for d in fewshot if not (d.text in seen or seen.add(d.text))]  # type: ignore[func-returns-value]
     return fr_train + de_train + efra_train + unique_fewshot, fr_dev + efra_dev
+
+
+def with_french_questions(docs: list[Document], questions: Path) -> list[Document]:
+    """X-Stance rows with their target replaced by the question's French text (where known)."""
+    french: dict[object, str] = {}
+    with questions.open(encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                rec = json.loads(line)
+                french[rec["id"]] = rec["text"]
+    out = []
+    for d in docs:
+        text = french.get(d.meta.get("question_id"))
+        out.append(dataclasses.replace(d, target=text) if text else d)
+    return out
 
 
 DEFAULTS = {

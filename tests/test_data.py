@@ -85,6 +85,25 @@ def test_xstance(data_root: Path) -> None:
     assert len(load_dataset("xstance", data_root / "xstance/valid.de.jsonl")) == 2_871
 
 
+def test_german_rows_can_take_the_french_question(data_root: Path) -> None:
+    from stance.corpora import stance_pool, with_french_questions
+
+    de = load_dataset("xstance", data_root / "xstance/valid.de.jsonl")[:50]
+    fr = with_french_questions(de, data_root / "xstance/questions.fr.jsonl")
+    questions = {
+        json.loads(line)["id"]: json.loads(line)["text"]
+        for line in (data_root / "xstance/questions.fr.jsonl").read_text().splitlines()
+    }
+    for before, after in zip(de, fr, strict=True):
+        assert after.target == questions[before.meta["question_id"]] != before.target
+        assert (after.text, after.stance, after.meta) == (before.text, before.stance, before.meta)
+    plain, dev = stance_pool()
+    french, dev_fr = stance_pool(french_targets=True)
+    assert [d.text for d in plain] == [d.text for d in french] and dev == dev_fr
+    changed = [d for d, e in zip(plain, french, strict=True) if d.target != e.target]
+    assert changed and all(d.meta.get("language") == "de" for d in changed)
+
+
 def test_efra(data_root: Path) -> None:
     docs = load_dataset("efra", data_root / "efra/macron_train.csv")
     assert len(docs) == 424

@@ -1,0 +1,100 @@
+"""A fully fine-tuned part becomes a LoRA adapter: exact when the change is low rank."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import torch
+
+from stance.compress import LINEARS, adapter_from_full, lowrank_factors
+from stance.export import export_hf
+from stance.model import PartInfo, load_part
+from tests.tiny import build_base
+
+LABELS = ("claim", "premise", "none")
+TEXTS = ["Il faut taxer le kérosène des avions.", "En effet, 60 % des clients suivent la pub."]
+
+
+def _fine_tuned(base: Path, out: Path, rank: int, seed: int = 0) -> torch.nn.Module:
+    """A stand-in for full fine-tuning: rank-``rank`` changes to every encoder linear layer,
+    new biases, LayerNorms and head, embeddings untouched; saved as a full part."""
+    from transformers import AutoModelForSequenceClassification
+
+    gen = torch.Generator().manual_seed(seed)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        str(base), num_labels=3, id2label=dict(enumerate(LABELS))
+    )
+    with torch.no_grad():
+        for name, module in model.named_modules():
+            if re.match(LINEARS, name):
+                n_out, n_in = module.weight.shape
+                left = torch.randn(n_out, rank, generator=gen)
+                module.weight += 0.2 * left @ torch.randn(rank, n_in, generator=gen)
+                module.bias += 0.1 * torch.randn(n_out, generator=gen)
+            elif name.endswith("LayerNorm") and "embeddings" not in name:
+                module.weight += 0.1 * torch.randn(module.weight.shape, generator=gen)
+    model.save_pretrained(str(out))
+    shutil.copy2(base / "tokenizer.json", out / "tokenizer.json")
+    shutil.copy2(base / "tokenizer_config.json", out / "tokenizer_config.json")
+    PartInfo(task="component", labels=LABELS, base=str(base), context=1).save(out)
+    return model.eval()
+
+
+def _logits(model: torch.nn.Module, base: Path) -> torch.Tensor:
+    from transformers import AutoTokenizer
+
+    enc = AutoTokenizer.from_pretrained(str(base))(TEXTS, padding=True, return_tensors="pt")
+    with torch.no_grad():
+        return model(**enc).logits
+
+
+@pytest.mark.parametrize("kind", ["bert", "camembert"])
+def test_adapter_reproduces_a_low_rank_fine_tune(kind: str, tmp_path: Path) -> None:
+    base = build_base(tmp_path / "base", kind)
+    tuned = _fine_tuned(base, tmp_path / "full", rank=2)
+    kept = adapter_from_full(tmp_path / "full", tmp_path / "adapter", rank=2)
+    assert kept["delta_energy_kept"] == pytest.approx(1.0, abs=1e-6)
+    assert (tmp_path / "adapter" / "adapter_config.json").exists()
+    model, _, info = load_part(tmp_path / "adapter")
+    assert info.context == 1  # the part's input settings travel with it
+    expected = _logits(tuned, base)
+    torch.testing.assert_close(_logits(model, base), expected, atol=1e-4, rtol=1e-4)
+    # the export of the adapter is a plain checkpoint predicting the same
+    exported, _, _ = load_part(export_hf(tmp_path / "adapter", "component", tmp_path / "hf"))
+    torch.testing.assert_close(_logits(exported, base), expected, atol=1e-4, rtol=1e-4)
+
+
+def test_lower_rank_loses_part_of_the_change(tmp_path: Path) -> None:
+    base = build_base(tmp_path / "base")
+    tuned = _fine_tuned(base, tmp_path / "full", rank=4)
+    kept = adapter_from_full(tmp_path / "full", tmp_path / "adapter", rank=1)
+    assert 0.0 < kept["delta_energy_kept"] < 0.9
+    model, _, _ = load_part(tmp_path / "adapter")
+    assert not torch.allclose(_logits(model, base), _logits(tuned, base), atol=1e-3)
+
+
+def test_changed_embeddings_are_refused(tmp_path: Path) -> None:
+    base = build_base(tmp_path / "base")
+    tuned = _fine_tuned(base, tmp_path / "full", rank=1)
+    with torch.no_grad():
+        tuned.base_model.embeddings.word_embeddings.weight[5] += 1.0
+    tuned.save_pretrained(str(tmp_path / "full"))
+    with pytest.raises(ValueError, match="word_embeddings"):
+        adapter_from_full(tmp_path / "full", tmp_path / "adapter", rank=1)
+
+
+def test_lowrank_factors_is_the_truncated_svd() -> None:
+    gen = torch.Generator().manual_seed(1)
+    delta = torch.randn(12, 3, generator=gen) @ torch.randn(3, 20, generator=gen)
+    b, a = lowrank_factors(delta, 3)
+    assert b.shape == (12, 3) and a.shape == (3, 20)
+    torch.testing.assert_close(b @ a, delta, atol=1e-5, rtol=1e-5)
+    b1, a1 = lowrank_factors(delta, 1)
+    assert torch.linalg.matrix_rank(b1 @ a1) == 1
+    # best rank-1 error is the second singular value (Eckart-Young)
+    s = torch.linalg.svdvals(delta.double())
+    err = torch.linalg.matrix_norm((delta - b1 @ a1).double(), ord=2)
+    assert float(err) == pytest.approx(float(s[1]), rel=1e-4)
