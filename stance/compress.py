@@ -1,7 +1,7 @@
 """Shrink a fully fine-tuned part into a LoRA adapter by truncated SVD of its weight deltas.
 
 Full fine-tuning beats LoRA where the task needs it (sentence roles with context,
-docs/training.md), but a full e5-small encoder is ~90 MB in fp16, far over the shipped
+docs/training.md), but the 12 encoder layers of e5-small alone are ~42 MB in fp16, over the shipped
 default's budget. Most of what fine-tuning changes is low rank, so each encoder linear
 layer's change ``W_ft - W_base`` is replaced by its best rank-``r`` approximation
 ``B @ A`` (Eckart-Young), which is exactly a LoRA adapter with ``lora_alpha = r``.
@@ -12,7 +12,6 @@ Embeddings must not have changed (train with ``method = "frozen-embeddings"``).
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -53,6 +52,7 @@ def adapter_from_full(full: Path, out: Path, rank: int) -> dict[str, float]:
         r=rank,
         lora_alpha=rank,  # scaling 1: B @ A is the delta itself
         lora_dropout=0.0,
+        inference_mode=True,  # weights are copied in, never trained
         target_modules=LINEARS,
         modules_to_save=WHOLE,
         bias="lora_only",  # the adapter carries the tuned biases of the adapted layers
@@ -61,7 +61,6 @@ def adapter_from_full(full: Path, out: Path, rank: int) -> dict[str, float]:
     kept = _fill(model, tuned)
     out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(str(out))
-    _mark_inference(out)
     info.save(out)
     if (full / "README.md").exists():
         shutil.copy2(full / "README.md", out / "README.md")
@@ -99,10 +98,3 @@ def _fill(model: Any, tuned: Any) -> dict[str, float]:
                 owner = short.removesuffix(".modules_to_save.default")
                 module.load_state_dict(target[owner].state_dict())
     return {"delta_energy_kept": kept / total if total else 1.0}
-
-
-def _mark_inference(out: Path) -> None:
-    path = out / "adapter_config.json"
-    cfg = json.loads(path.read_text())
-    cfg["inference_mode"] = True
-    path.write_text(json.dumps(cfg, indent=2))

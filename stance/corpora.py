@@ -9,11 +9,11 @@ rows here) so that dev measures generalisation to unseen questions.
 from __future__ import annotations
 
 import dataclasses
-import json
+from collections.abc import Callable
 from pathlib import Path
 
 from stance.config import TrainConfig
-from stance.data import data_dir, load_dataset, split_by_group
+from stance.data import _json_lines, data_dir, load_dataset, split_by_group
 from stance.doc import Document
 
 
@@ -36,9 +36,7 @@ def task_documents(config: TrainConfig) -> tuple[list[Document], list[Document]]
         if config.dev_data:
             return train, load_specs(config.dev_data)
         return split_by_group(train, key="question_id", dev_fraction=0.15, seed=config.seed)
-    if config.task == "stance":
-        return stance_pool(french_targets=config.french_targets)
-    return DEFAULTS[config.task]()
+    return DEFAULTS[config.task](config)
 
 
 def _component_defaults() -> tuple[list[Document], list[Document]]:
@@ -88,12 +86,7 @@ def stance_pool(french_targets: bool = False) -> tuple[list[Document], list[Docu
 
 def with_french_questions(docs: list[Document], questions: Path) -> list[Document]:
     """X-Stance rows with their target replaced by the question's French text (where known)."""
-    french: dict[object, str] = {}
-    with questions.open(encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                rec = json.loads(line)
-                french[rec["id"]] = rec["text"]
+    french = {rec["id"]: rec["text"] for _, rec in _json_lines(questions, "strict")}
     out = []
     for d in docs:
         text = french.get(d.meta.get("question_id"))
@@ -101,8 +94,9 @@ def with_french_questions(docs: list[Document], questions: Path) -> list[Documen
     return out
 
 
-DEFAULTS = {
-    "component": _component_defaults,
-    "span": _span_defaults,
-    "stance": stance_pool,
+Corpus = tuple[list[Document], list[Document]]
+DEFAULTS: dict[str, Callable[[TrainConfig], Corpus]] = {  # task -> (train, dev) for a run
+    "component": lambda config: _component_defaults(),
+    "span": lambda config: _span_defaults(),
+    "stance": lambda config: stance_pool(french_targets=config.french_targets),
 }

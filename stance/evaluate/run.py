@@ -148,9 +148,10 @@ def _partitions(docs: list[Document]) -> dict[str, list[str]]:
 
 def _baseline_data(task: str) -> tuple[list[str], list[str], list[str] | None]:
     """The task's default training data, as the baselines' training set."""
+    from stance.config import TrainConfig
     from stance.corpora import DEFAULTS
 
-    train_docs, _ = DEFAULTS[task]()
+    train_docs, _ = DEFAULTS[task](TrainConfig(task=task))  # the default recipe's data
     if task == "component":
         pairs = [(s.text, s.role) for d in train_docs for s in d.sentences if s.role]
         return [p[0] for p in pairs], [str(p[1]) for p in pairs], None
