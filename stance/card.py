@@ -44,6 +44,11 @@ def recipe_notes(config: dict[str, Any]) -> list[str]:
             "are repeated with the statement as target, plus restatement (favor) and negation "
             "(against) pairs (`stance/targets.py`)."
         )
+    if config.get("distill_lexical"):
+        notes.append(
+            f"- Distilled from TF-IDF + LR: {config['distill_lexical']:.0%} of the loss pulls"
+            " toward its out-of-fold probabilities (`stance/distill.py`)."
+        )
     if config.get("french_targets"):
         notes.append(
             "- German X-Stance comments are paired with the French wording of their question."

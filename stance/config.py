@@ -34,6 +34,7 @@ class TrainConfig:
     none_pairs: float = 0.25  # stance: unrelated (question, comment) pairs added as `none`
     french_targets: bool = False  # stance: German X-Stance rows get the French question as target
     statement_pairs: float = 0.0  # stance: share of pairs repeated with the question as a statement
+    distill_lexical: float = 0.0  # weight of the loss toward TF-IDF + LR probabilities (distill.py)
     class_weights: bool = True
     lora_r: int = 16
     lora_alpha: int = 32
@@ -59,6 +60,8 @@ class TrainConfig:
             raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
         if self.mean_pool and self.task == "span":
             raise ValueError("mean_pool is for sentence-level tasks (component, stance), not span")
+        if not 0.0 <= self.distill_lexical <= 1.0 or (self.distill_lexical and self.task == "span"):
+            raise ValueError("distill_lexical is a weight in [0, 1], for component or stance")
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -92,6 +92,10 @@ def encode_pairs(
     )
     data = {k: enc[k] for k in ("input_ids", "attention_mask")}
     data["labels"] = [labels.index(e.label) for e in examples]
+    if training and config.distill_lexical:
+        from stance.distill import lexical_teacher
+
+        data["teacher"] = lexical_teacher(examples, labels).tolist()
     return Dataset.from_dict(data)
 
 

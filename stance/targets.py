@@ -57,6 +57,6 @@ def statement_examples(
         if ex.first not in seen:
             seen.add(ex.first)
             for target in (ex.first, statement):
-                out.append(PairExample(target, statement, "favor", ex.group))
-                out.append(PairExample(target, negation, "against", ex.group))
+                out.append(PairExample(target, statement, "favor", ex.group, False))
+                out.append(PairExample(target, negation, "against", ex.group, False))
     return out

@@ -26,6 +26,7 @@ class PairExample:
     second: str | None
     label: str
     group: str = ""
+    annotated: bool = True  # False: a pair built by rule (`none` pairs, statement/negation pairs)
 
 
 def context_string(sentences: Sequence[Sentence], i: int, k: int) -> str | None:
@@ -75,7 +76,7 @@ def stance_examples(docs: Sequence[Document], none_pairs: float, seed: int) -> l
         for _ in range(10):
             other = rng.choice(pool)
             if _topic(other) != _topic(d) and other.target != d.target:
-                out.append(PairExample(other.target or "", d.text, "none", _group(d)))
+                out.append(PairExample(other.target or "", d.text, "none", _group(d), False))
                 break
     return out
 

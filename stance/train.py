@@ -50,6 +50,7 @@ def train(config: TrainConfig, output_dir: str | Path, *, resume: bool = False) 
         train_dataset=train_ds,
         eval_dataset=dev_ds,
         data_collator=_collator(config, tokenizer),
+        distill=config.distill_lexical,
         compute_metrics=_metrics_fn(config, labels),
         callbacks=[EarlyStoppingCallback(early_stopping_patience=config.patience)],
         class_weights=_class_weights(train_ds, labels) if config.class_weights else None,
@@ -160,6 +161,7 @@ def _training_args(config: TrainConfig, out: Path, n_train: int) -> Any:
         greater_is_better=True,
         logging_steps=max(1, eval_steps // 5),
         report_to=[],
+        remove_unused_columns=False,  # keeps `teacher` (distillation); datasets hold inputs only
         seed=config.seed,
         dataloader_num_workers=0,
         train_sampling_strategy="group_by_length",  # similar lengths per batch: little padding
@@ -178,10 +180,11 @@ def _make_weighted_trainer() -> Any:
             *args: Any,
             class_weights: torch.Tensor | None = None,
             full_lr: float | None = None,
+            distill: float = 0.0,
             **kw: Any,
         ):
             super().__init__(*args, **kw)
-            self.class_weights, self.full_lr = class_weights, full_lr
+            self.class_weights, self.full_lr, self.distill = class_weights, full_lr, distill
 
         def create_optimizer(self, model: Any = None) -> Any:
             """The Trainer's optimizer, with its own rate for layers trained in full."""
@@ -213,15 +216,32 @@ def _make_weighted_trainer() -> Any:
             num_items_in_batch: Any = None,
         ) -> Any:
             labels = inputs.pop("labels")
+            teacher = inputs.pop("teacher", None)  # training rows only (stance.distill)
             outputs = model(**inputs)
-            logits = outputs.logits
-            weight = None if self.class_weights is None else self.class_weights.to(logits.device)
-            loss = torch.nn.functional.cross_entropy(
-                logits.view(-1, logits.shape[-1]), labels.view(-1), weight=weight, ignore_index=-100
-            )
+            loss = mixed_loss(outputs.logits, labels, self.class_weights, teacher, self.distill)
             return (loss, outputs) if return_outputs else loss
 
     return _WeightedTrainer
+
+
+def mixed_loss(
+    logits: torch.Tensor,
+    labels: torch.Tensor,
+    class_weights: torch.Tensor | None,
+    teacher: torch.Tensor | None = None,
+    distill: float = 0.0,
+) -> torch.Tensor:
+    """Class-weighted cross-entropy on gold labels; with a teacher, ``distill`` of the loss is
+    the cross-entropy toward its probabilities instead (Hinton et al. 2015, temperature 1).
+    """
+    weight = None if class_weights is None else class_weights.to(logits.device)
+    loss = torch.nn.functional.cross_entropy(
+        logits.view(-1, logits.shape[-1]), labels.view(-1), weight=weight, ignore_index=-100
+    )
+    if teacher is None or not distill:
+        return loss
+    soft = -(teacher.to(logits) * logits.log_softmax(-1)).sum(-1).mean()
+    return (1.0 - distill) * loss + distill * soft
 
 
 def _class_weights(ds: Any, labels: tuple[str, ...]) -> torch.Tensor:

@@ -205,3 +205,47 @@ def test_compare_runs_paired_tests_on_saved_predictions(tmp_path: Path) -> None:
     evaluate_predictions("stance", gold, bad, None, labels, out_dir=tmp_path / "b", n_boot=50)
     text = compare_reports([tmp_path / "a", tmp_path / "b"])
     assert "paired bootstrap p" in text and "McNemar p = 0.0000" in text
+
+
+def test_a_none_stance_on_binary_xstance_counts_as_wrong(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The contract: X-Stance is scored on {favor, against}; the model's `none` is an error."""
+    from types import SimpleNamespace
+
+    import stance.evaluate.run as run
+
+    rows = [("Oui, bien sûr.", "FAVOR"), ("Non, jamais.", "AGAINST"), ("Peut-être.", "FAVOR")]
+    path = tmp_path / "valid.fr.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "id": i,
+                    "language": "fr",
+                    "question_id": 1,
+                    "question": "Faut-il ?",
+                    "comment": text,
+                    "label": label,
+                    "topic": "t",
+                }
+            )
+            + "\n"
+            for i, (text, label) in enumerate(rows)
+        ),
+        encoding="utf-8",
+    )
+    # favor, against, then none for the third comment (columns: favor, against, none)
+    logits = np.array([[3.0, 0.0, 0.0], [0.0, 3.0, 0.0], [1.0, 0.0, 3.0]])
+    part = SimpleNamespace(
+        labels=STANCES,
+        info=SimpleNamespace(temperature=1.0),
+        logits=lambda targets, texts, long_side: (logits[: len(texts)], None),
+    )
+    fake = SimpleNamespace(stance_model=part, directory=tmp_path)
+    monkeypatch.setattr(run, "load", lambda model: fake)
+    rep = run.evaluate_model(None, "stance", path, "xstance", tmp_path / "out", baselines=False)
+    assert rep["labels"] == list(XS)
+    assert rep["confusion"]["pred"] == ["favor", "against", "none"]
+    assert rep["per_class"]["favor"]["recall"] == 0.5  # the `none` answer is not favor's 2nd best
+    assert rep["accuracy"] == pytest.approx(2 / 3)

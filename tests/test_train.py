@@ -33,6 +33,7 @@ CASES = [
     ("component", "bert", "frozen-embeddings"),
     ("component", "bert", "lora+full"),  # LoRA below, the top layer trained in full
     ("component", "camembert", "lora+mean"),  # fixed mean-pooling layer on top (stance.pooling)
+    ("stance", "bert", "full+distill"),  # soft labels from TF-IDF + LR (stance.distill)
 ]
 
 
@@ -48,6 +49,7 @@ def _run(task: str, base: Path, method: str, tmp: Path) -> tuple[Path, dict]:
             "method": method.split("+")[0],
             "full_layers": 1 if method.endswith("+full") else 0,
             "mean_pool": method.endswith("+mean"),
+            "distill_lexical": 0.5 if method.endswith("+distill") else 0.0,
             "epochs": 12,
             "learning_rate": 5e-3,  # tiny random encoders: lower rates leave some runs at chance
             "full_learning_rate": 5e-3,

@@ -34,21 +34,26 @@ def majority_label(train_labels: Sequence[str], labels: Sequence[str] = ()) -> s
     return min(counts, key=lambda lab: (-counts[lab], order.get(lab, len(order)), lab))
 
 
-def tfidf_lr_predict(
-    train_texts: Sequence[str], train_labels: Sequence[str], test_texts: Sequence[str]
-) -> list[str]:
+def tfidf_lr_model() -> Any:
     """Word 1-2 grams + char 2-5 grams (sublinear TF-IDF), balanced logistic regression."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline, make_union
 
-    if len(set(train_labels)) < 2:
-        return [majority_label(train_labels)] * len(test_texts)
     features = make_union(
         TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True),
         TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2),
     )
-    model = make_pipeline(features, LogisticRegression(class_weight="balanced", max_iter=2000))
+    return make_pipeline(features, LogisticRegression(class_weight="balanced", max_iter=2000))
+
+
+def tfidf_lr_predict(
+    train_texts: Sequence[str], train_labels: Sequence[str], test_texts: Sequence[str]
+) -> list[str]:
+    """The TF-IDF + LR baseline's labels for ``test_texts``."""
+    if len(set(train_labels)) < 2:
+        return [majority_label(train_labels)] * len(test_texts)
+    model = tfidf_lr_model()
     model.fit(list(train_texts), list(train_labels))
     return [str(x) for x in model.predict(list(test_texts))]
 

@@ -51,16 +51,17 @@ def evaluate_model(
         raise ValueError(f"unknown task {task!r} (component | span | stance)")
     part = nlp.component if task == "component" else nlp.stance_model
     assert part is not None
-    probs = _restrict(softmax(raw_logits, part.info.temperature), part_labels, labels)
-    probs_raw = _restrict(softmax(raw_logits, 1.0), part_labels, labels)
-    pred = [labels[int(i)] for i in probs.argmax(axis=1)]
+    probs = softmax(raw_logits, part.info.temperature)
+    # the label `stance predict` gives; one outside the fixed set (X-Stance `none`) counts wrong
+    pred = [part_labels[int(i)] for i in probs.argmax(axis=1)]
     train = _baseline_data(task) if baselines else (None, None, None)
     return evaluate_predictions(
         task,
         gold,
         pred,
-        probs_raw,
+        softmax(raw_logits, 1.0),
         labels,
+        prob_labels=part_labels,
         texts=texts,
         targets=targets,
         partitions=parts or None,
@@ -126,14 +127,6 @@ def stance_predictions(nlp: Pipeline, docs: list[Document]) -> Predictions:
     )
     gold = [d.stance.label for d in docs if d.stance is not None]
     return gold, logits, part.labels, [d.text for d in docs], [d.target or "" for d in docs]
-
-
-def _restrict(probs: np.ndarray, have: tuple[str, ...], want: tuple[str, ...]) -> np.ndarray:
-    """Columns of ``want`` (in order) renormalised; a label the model lacks gets 0."""
-    cols = np.stack(
-        [probs[:, have.index(w)] if w in have else np.zeros(len(probs)) for w in want], axis=1
-    )
-    return cols / np.maximum(cols.sum(axis=1, keepdims=True), 1e-12)
 
 
 def _partitions(docs: list[Document]) -> dict[str, list[str]]:
