@@ -12,6 +12,7 @@ questions it has not seen, which is where it helps.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -38,8 +39,6 @@ def lexical_teacher(
     n-grams cannot tell them apart (a `none` pair repeats a comment seen with its own target).
     A label missing from a fold's training part gets probability 0 for that fold.
     """
-    from sklearn.model_selection import GroupKFold, KFold
-
     probs = np.zeros((len(examples), len(labels)), dtype=np.float32)
     for i, e in enumerate(examples):
         probs[i, list(labels).index(e.label)] = 1.0
@@ -47,16 +46,37 @@ def lexical_teacher(
     kept = [examples[i] for i in rows]
     texts = np.array(lexical_inputs(kept), dtype=object)
     gold = np.array([e.label for e in kept], dtype=object)
-    groups = [e.group for e in kept]
-    if len(set(groups)) >= folds:
-        splits = GroupKFold(n_splits=folds).split(texts, gold, groups)
-    else:  # too few groups (e.g. one corpus without ids): plain folds
-        splits = KFold(n_splits=folds, shuffle=True, random_state=0).split(texts)
-    for train_idx, held_idx in splits:
-        probs[rows[held_idx]] = _fold_proba(
-            texts[train_idx], gold[train_idx], texts[held_idx], labels
-        )
+    fold = fold_ids([e.group for e in kept], list(gold), folds)
+    for k in range(folds):
+        held, train = np.flatnonzero(fold == k), np.flatnonzero(fold != k)
+        if len(held):
+            probs[rows[held]] = _fold_proba(texts[train], gold[train], texts[held], labels)
     return probs
+
+
+def fold_ids(groups: Sequence[str], gold: Sequence[str], folds: int) -> np.ndarray:
+    """A fold per row: whole groups, except groups holding most rows of some label.
+
+    X-Stance questions stay whole (soft labels as on unseen questions). A group that holds
+    most examples of a label (E-FRA: one target, nearly all annotated `none` rows) is spread
+    row by row, else the teacher labelling it would barely know that label.
+    """
+    rows_of: dict[str, list[int]] = {}
+    for i, g in enumerate(groups):
+        rows_of.setdefault(g, []).append(i)
+    label_total = Counter(gold)
+    out = np.zeros(len(groups), dtype=int)
+    load = np.zeros(folds, dtype=int)
+    for _, rows in sorted(rows_of.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        counts = Counter(gold[i] for i in rows)
+        if any(2 * n > label_total[label] for label, n in counts.items()):
+            out[rows] = np.arange(len(rows)) % folds
+            load += np.bincount(out[rows], minlength=folds)
+        else:
+            k = int(load.argmin())
+            out[rows] = k
+            load[k] += len(rows)
+    return out
 
 
 def _fold_proba(

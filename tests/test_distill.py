@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from stance.distill import lexical_teacher
+from stance.distill import fold_ids, lexical_teacher
 from stance.tasks import PairExample
 from stance.train import mixed_loss
 
@@ -73,3 +73,15 @@ def test_mixed_loss() -> None:
     (grad,) = torch.autograd.grad(mixed_loss(logits, labels, None, teacher, 1.0), logits)
     # toward uniform: the largest logit of each row is pushed down
     assert all(grad[i, int(logits[i].argmax())] > 0 for i in range(5))
+
+
+def test_folds_keep_groups_whole_unless_they_hold_most_of_a_label() -> None:
+    groups = ["efra"] * 30 + [f"q{i // 5}" for i in range(50)]  # ten small questions
+    gold = ["none"] * 20 + ["favor"] * 10 + ["favor", "against"] * 25  # efra: all the `none`
+    fold = fold_ids(groups, gold, 5)
+    assert set(fold[:30]) == set(range(5))  # spread over every fold
+    for g in {f"q{i}" for i in range(10)}:
+        assert len({fold[i] for i, x in enumerate(groups) if x == g}) == 1  # kept whole
+    sizes = np.bincount(fold, minlength=5)
+    assert sizes.max() - sizes.min() <= 5
+    assert len(set(fold_ids(groups, ["favor"] * 80, 5)[:30])) == 1  # no label held: whole
