@@ -7,7 +7,9 @@ layer's change ``W_ft - W_base`` is replaced by its best rank-``r`` approximatio
 ``B @ A`` (Eckart-Young), which is exactly a LoRA adapter with ``lora_alpha = r``.
 Biases and LayerNorms (tiny) and the heads are stored whole. The result is a plain PEFT
 adapter directory that :func:`stance.model.load_part` and ``stance export hf`` already read.
-Embeddings must not have changed (train with ``method = "frozen-embeddings"``).
+Embeddings must not have changed (train with ``method = "frozen-embeddings"``). A mean-pooled
+part's extra layer (:mod:`stance.pooling`) is never trained: it is left out of the adapter and
+rebuilt when the adapter is loaded, as for LoRA-trained parts.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 import torch
 
 from stance.model import PartInfo, _auto_class, _label_kwargs
+from stance.pooling import add_mean_pool_layer
 
 LINEARS = r".*encoder\.layer\.\d+\..*(query|key|value|dense)$"
 WHOLE = ["classifier", "pooler", "LayerNorm"]
@@ -41,19 +44,21 @@ def adapter_from_full(full: Path, out: Path, rank: int) -> dict[str, float]:
     from stance.e5 import resolve_base
 
     info = PartInfo.load(full)
-    if info.extra.get("mean_pool"):
-        raise ValueError("mean-pooled parts are not supported: train them with method=lora")
     auto = _auto_class(info.task)
     tuned = auto.from_pretrained(str(full), use_safetensors=True)
     base = auto.from_pretrained(resolve_base(info.base), **_label_kwargs(info.labels))
+    n_layers = int(base.config.num_hidden_layers)  # the encoder's own layers
     _check_embeddings(base, tuned)
+    if info.extra.get("mean_pool"):
+        add_mean_pool_layer(base)
+        _check_pooling(base, tuned)
     config = LoraConfig(
         task_type=TaskType.TOKEN_CLS if info.task == "span" else TaskType.SEQ_CLS,
         r=rank,
         lora_alpha=rank,  # scaling 1: B @ A is the delta itself
         lora_dropout=0.0,
         inference_mode=True,  # weights are copied in, never trained
-        target_modules=LINEARS,
+        target_modules=encoder_linears(n_layers),
         modules_to_save=WHOLE,
         bias="lora_only",  # the adapter carries the tuned biases of the adapted layers
     )
@@ -65,6 +70,18 @@ def adapter_from_full(full: Path, out: Path, rank: int) -> dict[str, float]:
     if (full / "README.md").exists():
         shutil.copy2(full / "README.md", out / "README.md")
     return kept
+
+
+def encoder_linears(n_layers: int) -> str:
+    """The linear layers of the encoder's own ``n_layers`` layers (not a pooling layer)."""
+    return LINEARS.replace(r"\d+", "(" + "|".join(map(str, range(n_layers))) + ")")
+
+
+def _check_pooling(base: Any, tuned: Any) -> None:
+    ours = tuned.base_model.encoder.layer[-1].state_dict()
+    for name, p in base.base_model.encoder.layer[-1].state_dict().items():
+        if not torch.equal(p, ours[name]):
+            raise ValueError(f"the fixed mean-pooling layer changed ({name}): not storable")
 
 
 def _check_embeddings(base: Any, tuned: Any) -> None:

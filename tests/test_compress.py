@@ -8,38 +8,49 @@ from pathlib import Path
 
 import pytest
 import torch
+from safetensors import safe_open
 
-from stance.compress import LINEARS, adapter_from_full, lowrank_factors
+from stance.compress import adapter_from_full, encoder_linears, lowrank_factors
 from stance.export import export_hf
 from stance.model import PartInfo, load_part
+from stance.pooling import add_mean_pool_layer
 from tests.tiny import build_base
 
 LABELS = ("claim", "premise", "none")
 TEXTS = ["Il faut taxer le kérosène des avions.", "En effet, 60 % des clients suivent la pub."]
 
 
-def _fine_tuned(base: Path, out: Path, rank: int, seed: int = 0) -> torch.nn.Module:
+def _fine_tuned(
+    base: Path, out: Path, rank: int, seed: int = 0, mean_pool: bool = False
+) -> torch.nn.Module:
     """A stand-in for full fine-tuning: rank-``rank`` changes to every encoder linear layer,
-    new biases, LayerNorms and head, embeddings untouched; saved as a full part."""
+    new biases, LayerNorms and head; embeddings and pooling layer untouched; saved as a full
+    part."""
     from transformers import AutoModelForSequenceClassification
 
     gen = torch.Generator().manual_seed(seed)
     model = AutoModelForSequenceClassification.from_pretrained(
         str(base), num_labels=3, id2label=dict(enumerate(LABELS))
     )
+    n_layers = int(model.config.num_hidden_layers)
+    own_layers = encoder_linears(n_layers)
+    frozen = rf"embeddings|layer\.{n_layers}\."  # the pooling layer is never trained
+    if mean_pool:
+        add_mean_pool_layer(model)
     with torch.no_grad():
         for name, module in model.named_modules():
-            if re.match(LINEARS, name):
+            if re.match(own_layers, name):
                 n_out, n_in = module.weight.shape
                 left = torch.randn(n_out, rank, generator=gen)
                 module.weight += 0.2 * left @ torch.randn(rank, n_in, generator=gen)
                 module.bias += 0.1 * torch.randn(n_out, generator=gen)
-            elif name.endswith("LayerNorm") and "embeddings" not in name:
+            elif name.endswith("LayerNorm") and not re.search(frozen, name):
                 module.weight += 0.1 * torch.randn(module.weight.shape, generator=gen)
     model.save_pretrained(str(out))
     shutil.copy2(base / "tokenizer.json", out / "tokenizer.json")
     shutil.copy2(base / "tokenizer_config.json", out / "tokenizer_config.json")
-    PartInfo(task="component", labels=LABELS, base=str(base), context=1).save(out)
+    extra = {"mean_pool": True} if mean_pool else {}
+    PartInfo(task="component", labels=LABELS, base=str(base), context=1, extra=extra).save(out)
     return model.eval()
 
 
@@ -65,6 +76,30 @@ def test_adapter_reproduces_a_low_rank_fine_tune(kind: str, tmp_path: Path) -> N
     # the export of the adapter is a plain checkpoint predicting the same
     exported, _, _ = load_part(export_hf(tmp_path / "adapter", "component", tmp_path / "hf"))
     torch.testing.assert_close(_logits(exported, base), expected, atol=1e-4, rtol=1e-4)
+
+
+def test_a_mean_pooled_part_keeps_its_pooling_layer_out_of_the_adapter(tmp_path: Path) -> None:
+    base = build_base(tmp_path / "base")
+    tuned = _fine_tuned(base, tmp_path / "full", rank=2, mean_pool=True)
+    adapter_from_full(tmp_path / "full", tmp_path / "adapter", rank=2)
+    n_layers = int(tuned.config.num_hidden_layers) - 1
+    with safe_open(str(tmp_path / "adapter" / "adapter_model.safetensors"), "pt") as f:
+        lora = [k for k in f.keys() if "lora_" in k]  # noqa: SIM118 (not a dict)
+    assert any(f"layer.{n_layers - 1}." in k for k in lora)
+    assert not any(f"layer.{n_layers}." in k for k in lora)  # nothing for the pooling layer
+    model, _, info = load_part(tmp_path / "adapter")  # the pooling layer is rebuilt on load
+    assert info.extra["mean_pool"] and model.config.num_hidden_layers == n_layers + 1
+    torch.testing.assert_close(_logits(model, base), _logits(tuned, base), atol=1e-4, rtol=1e-4)
+
+
+def test_a_trained_pooling_layer_is_refused(tmp_path: Path) -> None:
+    base = build_base(tmp_path / "base")
+    tuned = _fine_tuned(base, tmp_path / "full", rank=1, mean_pool=True)
+    with torch.no_grad():
+        tuned.base_model.encoder.layer[-1].attention.self.value.weight[0, 1] += 0.5
+    tuned.save_pretrained(str(tmp_path / "full"))
+    with pytest.raises(ValueError, match="mean-pooling layer"):
+        adapter_from_full(tmp_path / "full", tmp_path / "adapter", rank=1)
 
 
 def test_lower_rank_loses_part_of_the_change(tmp_path: Path) -> None:
