@@ -81,7 +81,10 @@ def _check_pooling(base: Any, tuned: Any) -> None:
     ours = tuned.base_model.encoder.layer[-1].state_dict()
     for name, p in base.base_model.encoder.layer[-1].state_dict().items():
         if not torch.equal(p, ours[name]):
-            raise ValueError(f"the fixed mean-pooling layer changed ({name}): not storable")
+            raise ValueError(
+                f"the mean-pooling layer changed in fine-tuning ({name}): it must stay fixed,"
+                " the adapter loader rebuilds it"
+            )
 
 
 def _check_embeddings(base: Any, tuned: Any) -> None:
