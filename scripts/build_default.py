@@ -1,7 +1,7 @@
 """Rebuild the shipped default pipeline in ``models/default`` end to end.
 
     python scripts/build_default.py                 # train all three tasks, assemble, evaluate
-    python scripts/build_default.py --skip-train    # re-assemble from runs/ (no training)
+    python scripts/build_default.py --skip-train    # re-assemble from the runs in runs/
 
 Trains each task with ``scripts/configs/<task>.toml`` into ``runs/<task>/`` (standard
 checkpoints, gitignored); a fully fine-tuned run is turned into a low-rank LoRA adapter
@@ -20,19 +20,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TASKS = ("component", "span", "stance")
-DEV_EVALS = {  # task -> (format, path relative to the data dir, split)
+DEV_EVALS = {  # task -> (name, format, path relative to the data dir, split)
     "component": [
-        ("pe-fr-sentences", "pe_fr/sentences.tsv", "dev"),
-        ("pe-fr-bio", "pe_fr/dev_PE.fr", None),
+        ("pe-fr-sentences", "pe-fr-sentences", "pe_fr/sentences.tsv", "dev"),
+        ("pe-fr-bio", "pe-fr-bio", "pe_fr/dev_PE.fr", None),
     ],
     "span": [
-        ("pe-fr-bio", "pe_fr/dev_PE.fr", None),
-        ("abstrct", "abstrct_fr/fr_neoplasm_nllb_awesome_dev.tsv", None),
+        ("pe-fr-bio", "pe-fr-bio", "pe_fr/dev_PE.fr", None),
+        ("abstrct", "abstrct", "abstrct_fr/fr_neoplasm_nllb_awesome_dev.tsv", None),
     ],
     "stance": [
-        ("xstance", "xstance/valid.fr.jsonl", "dev"),  # unseen questions, binary (official)
-        ("efra", "efra/macron_train.csv", "dev"),  # unseen tweets, 3-way
-        ("jsonl", "STANCE_DEV", None),  # both together, 3-way
+        ("xstance", "xstance", "xstance/valid.fr.jsonl", "dev"),  # unseen questions (official)
+        ("xstance-de", "xstance", "xstance/valid.de.jsonl", "dev"),  # the same, German comments
+        ("efra", "efra", "efra/macron_train.csv", "dev"),  # unseen tweets, 3-way
+        ("jsonl", "jsonl", "STANCE_DEV", None),  # French X-Stance and E-FRA together, 3-way
     ],
 }
 
@@ -120,10 +121,10 @@ def evaluate_all(model: Path, reports: Path, tasks: tuple[str, ...] = TASKS) -> 
     for task, evals in DEV_EVALS.items():
         if task not in tasks:
             continue
-        for fmt, rel, split in evals:
+        for name, fmt, rel, split in evals:
             path = stance_dev if rel == "STANCE_DEV" else data_dir() / rel
-            rep = evaluate_model(model, task, path, fmt, reports / f"{task}-{fmt}", split=split)
-            key = f"{task}/{fmt}"
+            rep = evaluate_model(model, task, path, fmt, reports / f"{task}-{name}", split=split)
+            key = f"{task}/{name}"
             scores[key] = rep["macro_f1"]
             if "span_f1_exact" in rep:
                 scores[key + "/span_f1_exact"] = rep["span_f1_exact"]
@@ -172,8 +173,10 @@ def main() -> None:
     parser.add_argument("--skip-train", action="store_true")
     parser.add_argument("--skip-eval", action="store_true")
     args = parser.parse_args()
-    if not args.skip_train:
-        for task in args.tasks:
+    for task in args.tasks:
+        if args.skip_train:
+            ship_adapter(task, args.runs / task)  # the recipe's [ship] rank may have changed
+        else:
             train_task(task, args.runs)
     parts = tuple(t for t in TASKS if (args.runs / t / "adapter").exists())
     assemble(args.runs, args.out, parts)
