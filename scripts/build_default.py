@@ -17,6 +17,7 @@ import argparse
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 TASKS = ("component", "span", "stance")
@@ -47,14 +48,19 @@ def train_task(task: str, runs: Path) -> None:
     ship_adapter(task, runs / task)
 
 
-def ship_adapter(task: str, run: Path) -> None:
-    """Fully fine-tuned runs are shipped as a low-rank adapter (``[ship] adapter_rank``)."""
+def ship_settings(task: str) -> dict[str, Any]:
+    """The recipe's ``[ship]`` table: how the trained run goes into the default."""
     import tomllib
 
+    recipe = tomllib.loads((ROOT / "scripts/configs" / f"{task}.toml").read_text())
+    return dict(recipe.get("ship", {}))
+
+
+def ship_adapter(task: str, run: Path) -> None:
+    """Fully fine-tuned runs are shipped as a low-rank adapter (``[ship] adapter_rank``)."""
     from stance.compress import adapter_from_full
 
-    recipe = tomllib.loads((ROOT / "scripts/configs" / f"{task}.toml").read_text())
-    rank = recipe.get("ship", {}).get("adapter_rank")
+    rank = ship_settings(task).get("adapter_rank")
     if rank:
         kept = adapter_from_full(run, run / "adapter", int(rank))["delta_energy_kept"]
         card = run / "README.md"
@@ -93,7 +99,8 @@ def assemble(runs: Path, out: Path, tasks: tuple[str, ...] = TASKS) -> None:
         "version": "0.1.0",
         "base": "e5-small-offline",
         "parts": {t: t for t in tasks},
-        "stance_threshold": 0.0,
+        # below this probability a sentence's stance is `none` (tuned on dev, [ship] in stance.toml)
+        "stance_threshold": float(ship_settings("stance").get("stance_threshold", 0.0)),
         "doc_weight": 1.0,
         "meta": {"built_by": "scripts/build_default.py", "configs": "scripts/configs/*.toml"},
     }
@@ -136,7 +143,16 @@ def evaluate_all(model: Path, reports: Path, tasks: tuple[str, ...] = TASKS) -> 
 
 def add_scores_to_cards(model: Path, scores: dict[str, float]) -> None:
     """Append the harness's dev scores to each part's model card and to pipeline.json."""
-    for task in json.loads((model / "pipeline.json").read_text())["parts"]:
+    manifest_path = model / "pipeline.json"
+    manifest = json.loads(manifest_path.read_text())
+    threshold = manifest.get("stance_threshold", 0.0)
+    for task in manifest["parts"]:
+        abstains = (
+            f" A stance whose probability is under {threshold} is `none` (the pipeline's"
+            " `stance_threshold`, tuned on dev), as in `stance predict`."
+            if task == "stance" and threshold
+            else ""
+        )
         rows = [
             f"| {k.split('/', 1)[1]} | {v:.4f} |"
             for k, v in scores.items()
@@ -149,7 +165,7 @@ def add_scores_to_cards(model: Path, scores: dict[str, float]) -> None:
             "## Harness dev scores",
             "",
             "Macro-F1 over the fixed label set of each "
-            "format (`stance evaluate`; span rows add component F1).",
+            f"format (`stance evaluate`; span rows add component F1).{abstains}",
             "",
             "| data / metric | value |",
             "|---|---|",
@@ -157,8 +173,6 @@ def add_scores_to_cards(model: Path, scores: dict[str, float]) -> None:
             "",
         ]
         card.write_text(text.rstrip("\n") + "\n" + "\n".join(section), encoding="utf-8")
-    manifest_path = model / "pipeline.json"
-    manifest = json.loads(manifest_path.read_text())
     manifest.setdefault("meta", {})["dev_scores"] = scores
     manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
 

@@ -242,10 +242,17 @@ def test_a_none_stance_on_binary_xstance_counts_as_wrong(
         info=SimpleNamespace(temperature=1.0),
         logits=lambda targets, texts, long_side: (logits[: len(texts)], None),
     )
-    fake = SimpleNamespace(stance_model=part, directory=tmp_path)
+    fake = SimpleNamespace(
+        stance_model=part, directory=tmp_path, config=SimpleNamespace(stance_threshold=0.0)
+    )
     monkeypatch.setattr(run, "load", lambda model: fake)
     rep = run.evaluate_model(None, "stance", path, "xstance", tmp_path / "out", baselines=False)
     assert rep["labels"] == list(XS)
     assert rep["confusion"]["pred"] == ["favor", "against", "none"]
     assert rep["per_class"]["favor"]["recall"] == 0.5  # the `none` answer is not favor's 2nd best
     assert rep["accuracy"] == pytest.approx(2 / 3)
+    # the pipeline's abstain threshold applies, as in `stance predict`: p(favor) = 0.91 < 0.95
+    fake.config.stance_threshold = 0.95
+    rep = run.evaluate_model(None, "stance", path, "xstance", tmp_path / "out", baselines=False)
+    assert rep["per_class"]["favor"]["recall"] == 0.0
+    assert rep["per_class"]["against"]["recall"] == 0.0

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from stance.calibrate import abstain
 from stance.data import load_dataset
 from stance.doc import Document
 from stance.model import ModelError, softmax
@@ -52,8 +53,10 @@ def evaluate_model(
     part = nlp.component if task == "component" else nlp.stance_model
     assert part is not None
     probs = softmax(raw_logits, part.info.temperature)
-    # the label `stance predict` gives; one outside the fixed set (X-Stance `none`) counts wrong
-    pred = [part_labels[int(i)] for i in probs.argmax(axis=1)]
+    # the label `stance predict` gives (the pipeline's abstain threshold included); one outside
+    # the fixed set (X-Stance `none`) counts wrong
+    threshold = nlp.config.stance_threshold if task == "stance" else 0.0
+    pred = abstain(probs, part_labels, threshold)
     train = _baseline_data(task) if baselines else (None, None, None)
     return evaluate_predictions(
         task,
