@@ -189,7 +189,8 @@ def main() -> None:
     args = parser.parse_args()
     for task in args.tasks:
         if args.skip_train:
-            ship_adapter(task, args.runs / task)  # the recipe's [ship] rank may have changed
+            if (args.runs / task).is_dir():  # the recipe's [ship] rank may have changed
+                ship_adapter(task, args.runs / task)
         else:
             train_task(task, args.runs)
     parts = tuple(t for t in TASKS if (args.runs / t / "adapter").exists())
