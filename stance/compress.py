@@ -15,6 +15,7 @@ rebuilt when the adapter is loaded, as for LoRA-trained parts.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -78,20 +79,33 @@ def encoder_linears(n_layers: int) -> str:
 
 
 def _check_pooling(base: Any, tuned: Any) -> None:
-    ours = tuned.base_model.encoder.layer[-1].state_dict()
-    for name, p in base.base_model.encoder.layer[-1].state_dict().items():
-        if not torch.equal(p, ours[name]):
-            raise ValueError(
-                f"the mean-pooling layer changed in fine-tuning ({name}): it must stay fixed,"
-                " the adapter loader rebuilds it"
-            )
+    name = _changed(base.base_model.encoder.layer[-1], tuned.base_model.encoder.layer[-1])
+    if name:
+        raise ValueError(
+            f"the mean-pooling layer changed in fine-tuning ({name}): it must stay fixed,"
+            " the adapter loader rebuilds it"
+        )
 
 
 def _check_embeddings(base: Any, tuned: Any) -> None:
-    ours = dict(tuned.base_model.embeddings.named_parameters())
-    for name, p in base.base_model.embeddings.named_parameters():
-        if name.endswith("weight") and "LayerNorm" not in name and not torch.equal(p, ours[name]):
-            raise ValueError(f"embeddings.{name} changed in fine-tuning: an adapter cannot hold it")
+    name = _changed(
+        base.base_model.embeddings,
+        tuned.base_model.embeddings,
+        lambda n: n.endswith("weight") and "LayerNorm" not in n,  # LayerNorms are stored whole
+    )
+    if name:
+        raise ValueError(f"embeddings.{name} changed in fine-tuning: an adapter cannot hold it")
+
+
+def _changed(
+    base: torch.nn.Module, tuned: torch.nn.Module, checked: Callable[[str], bool] = bool
+) -> str | None:
+    """The first checked parameter of ``base`` that differs in ``tuned``, if any."""
+    ours = dict(tuned.named_parameters())
+    for name, p in base.named_parameters():
+        if checked(name) and not torch.equal(p, ours[name]):
+            return name
+    return None
 
 
 def _fill(model: Any, tuned: Any) -> dict[str, float]:

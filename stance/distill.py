@@ -1,6 +1,6 @@
 """Soft labels from the lexical baseline, for distilling it into the encoder.
 
-On X-Stance's unseen questions TF-IDF + LR beats the fine-tuned encoder on dev (0.700 vs 0.665),
+On X-Stance's unseen questions TF-IDF + LR beats the LoRA-tuned encoder on dev (0.700 vs 0.665),
 and averaging the two models' probabilities gives 0.743: they make different errors. An average
 of two models cannot be exported as one transformers directory, so the encoder is trained toward
 the lexical model's probabilities as well as the gold labels (knowledge distillation). Measured
