@@ -60,18 +60,36 @@ def ship_adapter(task: str, run: Path) -> None:
     """Fully fine-tuned runs are shipped as a low-rank adapter (``[ship] adapter_rank``)."""
     from stance.compress import adapter_from_full
 
-    rank = ship_settings(task).get("adapter_rank")
+    settings = ship_settings(task)
+    rank = settings.get("adapter_rank")
     if rank:
         kept = adapter_from_full(run, run / "adapter", int(rank))["delta_energy_kept"]
-        card = run / "README.md"
-        text = card.read_text(encoding="utf-8").split("\n## Shipped form")[0].rstrip("\n")
         note = (
             f"\n\n## Shipped form\n\nTrained in full; shipped as the rank-{rank} truncated SVD "
             f"of each encoder weight change, a LoRA adapter (`stance/compress.py`) that keeps "
-            f"{kept:.1%} of the change's squared norm. The harness dev scores are the adapter's.\n"
+            f"{kept:.1%} of the change's squared norm."
         )
-        card.write_text(text + note, encoding="utf-8")
         print(f"{task}: rank-{rank} adapter keeps {kept:.1%} of the change")
+        if settings.get("heal_epochs"):
+            note += heal(run, settings)
+        card = run / "README.md"
+        text = card.read_text(encoding="utf-8").split("\n## Shipped form")[0].rstrip("\n")
+        card.write_text(text + note + " The harness dev scores are the adapter's.\n", "utf-8")
+
+
+def heal(run: Path, settings: dict[str, Any]) -> str:
+    """Train the adapter toward the full run (``[ship] heal_*``, ``stance/heal.py``)."""
+    from stance.heal import heal_adapter
+
+    epochs, lr = float(settings["heal_epochs"]), float(settings["heal_learning_rate"])
+    distill = float(settings.get("heal_distill", 1.0))
+    scores = heal_adapter(run, run / "adapter", epochs=epochs, learning_rate=lr, distill=distill)
+    print(f"healed adapter: {json.dumps(scores)}")
+    return (
+        f" Then trained as LoRA for {epochs:g} epoch(s) at lr {lr:g} toward the full run's "
+        f"probabilities (weight {distill:g}; `stance/heal.py`): Trainer dev macro-F1 "
+        f"{scores['dev_macro_f1']:.3f}."
+    )
 
 
 def compact_adapter(src: Path, dst: Path) -> None:

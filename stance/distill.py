@@ -36,13 +36,18 @@ def lexical_teacher(
     """Soft labels, one row per example, columns in ``labels`` order.
 
     Annotated examples get out-of-fold TF-IDF + LR probabilities (the model is fitted on
-    annotated examples only); pairs built by rule keep their one-hot label, because a bag of
-    n-grams cannot tell them apart (a `none` pair repeats a comment seen with its own target).
-    A label missing from a fold's training part gets probability 0 for that fold.
+    them only); pairs built by rule keep their one-hot label, because a bag of n-grams cannot
+    tell them apart (a `none` pair repeats a comment seen with its own target). So do groups
+    with annotated `none` rows (E-FRA): fitted on those few, the teacher pulled neutral tweets
+    toward a side (docs/training.md). A label missing from a fold's training part gets
+    probability 0 for that fold.
     """
     column = {label: j for j, label in enumerate(labels)}
     probs = np.eye(len(labels), dtype=np.float32)[[column[e.label] for e in examples]]
-    rows = np.array([i for i, e in enumerate(examples) if e.annotated], dtype=int)
+    neutral = {e.group for e in examples if e.annotated and e.label == "none"}
+    rows = np.array(
+        [i for i, e in enumerate(examples) if e.annotated and e.group not in neutral], dtype=int
+    )
     kept = [examples[i] for i in rows]
     texts = np.array(lexical_inputs(kept), dtype=object)
     gold = np.array([e.label for e in kept], dtype=object)

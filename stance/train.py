@@ -40,8 +40,7 @@ def train(config: TrainConfig, output_dir: str | Path, *, resume: bool = False) 
     base = resolve_base(config.base)
     tokenizer = AutoTokenizer.from_pretrained(base)
     labels = labels_for(config)
-    train_docs, dev_docs = task_documents(config)
-    train_ds, dev_ds = _encode(config, tokenizer, labels, train_docs, dev_docs)
+    train_ds, dev_ds = encode_datasets(config, tokenizer, labels)
     model = _build_model(config, base, labels)
     args = _training_args(config, out, len(train_ds))
     trainer = _make_weighted_trainer()(
@@ -92,9 +91,11 @@ def train(config: TrainConfig, output_dir: str | Path, *, resume: bool = False) 
     return summary
 
 
-def _encode(
-    config: TrainConfig, tokenizer: Any, labels: tuple[str, ...], train_docs: list, dev_docs: list
+def encode_datasets(
+    config: TrainConfig, tokenizer: Any, labels: tuple[str, ...]
 ) -> tuple[Any, Any]:
+    """(train, dev) datasets of the run's documents, encoded for the task."""
+    train_docs, dev_docs = task_documents(config)
     if config.task == "span":
         return (
             encode_spans(train_docs, tokenizer, labels, config),

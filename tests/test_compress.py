@@ -2,56 +2,19 @@
 
 from __future__ import annotations
 
-import re
-import shutil
 from pathlib import Path
 
 import pytest
 import torch
 from safetensors import safe_open
 
-from stance.compress import adapter_from_full, encoder_linears, lowrank_factors
+from stance.compress import adapter_from_full, lowrank_factors
 from stance.export import export_hf
-from stance.model import PartInfo, load_part
-from stance.pooling import add_mean_pool_layer
-from tests.tiny import build_base
+from stance.model import load_part
+from tests.tiny import build_base, fine_tuned_part
 
 LABELS = ("claim", "premise", "none")
 TEXTS = ["Il faut taxer le kérosène des avions.", "En effet, 60 % des clients suivent la pub."]
-
-
-def _fine_tuned(
-    base: Path, out: Path, rank: int, seed: int = 0, mean_pool: bool = False
-) -> torch.nn.Module:
-    """A stand-in for full fine-tuning: rank-``rank`` changes to every encoder linear layer,
-    new biases, LayerNorms and head; embeddings and pooling layer untouched; saved as a full
-    part."""
-    from transformers import AutoModelForSequenceClassification
-
-    gen = torch.Generator().manual_seed(seed)
-    model = AutoModelForSequenceClassification.from_pretrained(
-        str(base), num_labels=3, id2label=dict(enumerate(LABELS))
-    )
-    n_layers = int(model.config.num_hidden_layers)
-    own_layers = encoder_linears(n_layers)
-    frozen = rf"embeddings|layer\.{n_layers}\."  # the pooling layer is never trained
-    if mean_pool:
-        add_mean_pool_layer(model)
-    with torch.no_grad():
-        for name, module in model.named_modules():
-            if re.match(own_layers, name):
-                n_out, n_in = module.weight.shape
-                left = torch.randn(n_out, rank, generator=gen)
-                module.weight += 0.2 * left @ torch.randn(rank, n_in, generator=gen)
-                module.bias += 0.1 * torch.randn(n_out, generator=gen)
-            elif name.endswith("LayerNorm") and not re.search(frozen, name):
-                module.weight += 0.1 * torch.randn(module.weight.shape, generator=gen)
-    model.save_pretrained(str(out))
-    shutil.copy2(base / "tokenizer.json", out / "tokenizer.json")
-    shutil.copy2(base / "tokenizer_config.json", out / "tokenizer_config.json")
-    extra = {"mean_pool": True} if mean_pool else {}
-    PartInfo(task="component", labels=LABELS, base=str(base), context=1, extra=extra).save(out)
-    return model.eval()
 
 
 def _logits(model: torch.nn.Module, base: Path) -> torch.Tensor:
@@ -65,7 +28,7 @@ def _logits(model: torch.nn.Module, base: Path) -> torch.Tensor:
 @pytest.mark.parametrize("kind", ["bert", "camembert"])
 def test_adapter_reproduces_a_low_rank_fine_tune(kind: str, tmp_path: Path) -> None:
     base = build_base(tmp_path / "base", kind)
-    tuned = _fine_tuned(base, tmp_path / "full", rank=2)
+    tuned = fine_tuned_part(base, tmp_path / "full", rank=2)
     kept = adapter_from_full(tmp_path / "full", tmp_path / "adapter", rank=2)
     assert kept["delta_energy_kept"] == pytest.approx(1.0, abs=1e-6)
     assert (tmp_path / "adapter" / "adapter_config.json").exists()
@@ -80,7 +43,7 @@ def test_adapter_reproduces_a_low_rank_fine_tune(kind: str, tmp_path: Path) -> N
 
 def test_a_mean_pooled_part_keeps_its_pooling_layer_out_of_the_adapter(tmp_path: Path) -> None:
     base = build_base(tmp_path / "base")
-    tuned = _fine_tuned(base, tmp_path / "full", rank=2, mean_pool=True)
+    tuned = fine_tuned_part(base, tmp_path / "full", rank=2, mean_pool=True)
     adapter_from_full(tmp_path / "full", tmp_path / "adapter", rank=2)
     n_layers = int(tuned.config.num_hidden_layers) - 1
     with safe_open(str(tmp_path / "adapter" / "adapter_model.safetensors"), "pt") as f:
@@ -94,7 +57,7 @@ def test_a_mean_pooled_part_keeps_its_pooling_layer_out_of_the_adapter(tmp_path:
 
 def test_a_trained_pooling_layer_is_refused(tmp_path: Path) -> None:
     base = build_base(tmp_path / "base")
-    tuned = _fine_tuned(base, tmp_path / "full", rank=1, mean_pool=True)
+    tuned = fine_tuned_part(base, tmp_path / "full", rank=1, mean_pool=True)
     with torch.no_grad():
         tuned.base_model.encoder.layer[-1].attention.self.value.weight[0, 1] += 0.5
     tuned.save_pretrained(str(tmp_path / "full"))
@@ -104,7 +67,7 @@ def test_a_trained_pooling_layer_is_refused(tmp_path: Path) -> None:
 
 def test_lower_rank_loses_part_of_the_change(tmp_path: Path) -> None:
     base = build_base(tmp_path / "base")
-    tuned = _fine_tuned(base, tmp_path / "full", rank=4)
+    tuned = fine_tuned_part(base, tmp_path / "full", rank=4)
     kept = adapter_from_full(tmp_path / "full", tmp_path / "adapter", rank=1)
     assert 0.0 < kept["delta_energy_kept"] < 0.9
     model, _, _ = load_part(tmp_path / "adapter")
@@ -113,7 +76,7 @@ def test_lower_rank_loses_part_of_the_change(tmp_path: Path) -> None:
 
 def test_changed_embeddings_are_refused(tmp_path: Path) -> None:
     base = build_base(tmp_path / "base")
-    tuned = _fine_tuned(base, tmp_path / "full", rank=1)
+    tuned = fine_tuned_part(base, tmp_path / "full", rank=1)
     with torch.no_grad():
         tuned.base_model.embeddings.word_embeddings.weight[5] += 1.0
     tuned.save_pretrained(str(tmp_path / "full"))

@@ -39,6 +39,20 @@ def test_rule_built_pairs_keep_their_label_and_rows_are_distributions() -> None:
     assert probs[:-1].max(1).mean() < 0.99  # soft, not copied one-hot labels
 
 
+def test_groups_with_annotated_neutral_rows_keep_their_gold_labels() -> None:
+    """E-FRA-like group (annotated `none` among favor/against): the teacher leaves it alone."""
+    tweets = [
+        PairExample("Macron", f"Tweet {i} : c'est {WORDS[label]}.", label, "efra")
+        for i, label in enumerate(["favor", "against"] * 6)
+    ] + [PairExample("Macron", f"Tweet neutre {i}.", "none", "efra") for i in range(4)]
+    examples = _examples() + tweets
+    probs = lexical_teacher(examples, LABELS)
+    gold = np.eye(len(LABELS))[[LABELS.index(e.label) for e in tweets]]
+    np.testing.assert_array_equal(probs[-len(tweets) :], gold)
+    # fitted on favor/against rows only: no mass on `none` for the annotated questions
+    assert probs[: len(examples) - len(tweets) - 1, 2].max() == 0.0
+
+
 def test_teacher_is_out_of_fold_by_group() -> None:
     """Flipping one question's labels cannot change that question's own soft labels."""
     plain = lexical_teacher(_examples(), LABELS)

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from pathlib import Path
 
+import torch
+
+from stance.compress import encoder_linears
 from stance.doc import DocStance, Document, Sentence, Span
+from stance.model import PartInfo
+from stance.pooling import add_mean_pool_layer
 from stance.segment import split_sentences
 
 CORPUS = [
@@ -85,6 +92,43 @@ def build_base(out: Path, kind: str = "bert") -> Path:
     )
     AutoModel.from_config(config).save_pretrained(str(out))
     return out
+
+
+ROLE_LABELS = ("claim", "premise", "none")
+
+
+def fine_tuned_part(
+    base: Path, out: Path, rank: int, seed: int = 0, mean_pool: bool = False
+) -> torch.nn.Module:
+    """A stand-in for full fine-tuning: rank-``rank`` changes to every encoder linear layer,
+    new biases, LayerNorms and head; embeddings and pooling layer untouched; saved as a full
+    part."""
+    from transformers import AutoModelForSequenceClassification
+
+    gen = torch.Generator().manual_seed(seed)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        str(base), num_labels=3, id2label=dict(enumerate(ROLE_LABELS))
+    )
+    n_layers = int(model.config.num_hidden_layers)
+    own_layers = encoder_linears(n_layers)
+    frozen = rf"embeddings|layer\.{n_layers}\."  # the pooling layer is never trained
+    if mean_pool:
+        add_mean_pool_layer(model)
+    with torch.no_grad():
+        for name, module in model.named_modules():
+            if re.match(own_layers, name):
+                n_out, n_in = module.weight.shape
+                left = torch.randn(n_out, rank, generator=gen)
+                module.weight += 0.2 * left @ torch.randn(rank, n_in, generator=gen)
+                module.bias += 0.1 * torch.randn(n_out, generator=gen)
+            elif name.endswith("LayerNorm") and not re.search(frozen, name):
+                module.weight += 0.1 * torch.randn(module.weight.shape, generator=gen)
+    model.save_pretrained(str(out))
+    shutil.copy2(base / "tokenizer.json", out / "tokenizer.json")
+    shutil.copy2(base / "tokenizer_config.json", out / "tokenizer_config.json")
+    extra = {"mean_pool": True} if mean_pool else {}
+    PartInfo(task="component", labels=ROLE_LABELS, base=str(base), context=1, extra=extra).save(out)
+    return model.eval()
 
 
 def component_docs() -> list[Document]:
