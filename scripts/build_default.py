@@ -5,8 +5,9 @@
 
 Trains each task with ``scripts/configs/<task>.toml`` into ``runs/<task>/`` (standard
 checkpoints, gitignored); a fully fine-tuned run is turned into a low-rank LoRA adapter
-(``[ship] adapter_rank``, ``stance/compress.py``). Then it copies only the compact LoRA
-adapters (fp16 safetensors) into
+(``[ship] adapter_rank``, ``stance/compress.py``), and that adapter is optionally trained
+briefly toward the full run (``[ship] heal_*``, ``stance/heal.py``). Then it copies only the
+compact LoRA adapters (fp16 safetensors) into
 ``models/default/<task>/`` with their manifest and model card, writes ``pipeline.json``, and
 scores every part on dev with the evaluation harness (reports in ``runs/reports/``).
 """

@@ -69,6 +69,9 @@ def heal_adapter(
         trainer.train()
         dev = trainer.evaluate()
         temperature, calib = _calibrate(trainer, dev_ds)
+    peft_config = trainer.model.peft_config["default"]  # peft appends its heads on each load
+    peft_config.modules_to_save = list(dict.fromkeys(peft_config.modules_to_save))
+    peft_config.inference_mode = True
     trainer.model.save_pretrained(str(adapter), safe_serialization=True)
     healing = {"epochs": epochs, "learning_rate": learning_rate, "distill": distill}
     extra = {**info.extra, "healed": healing}

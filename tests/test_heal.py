@@ -53,7 +53,9 @@ def test_healing_moves_the_adapter_toward_the_full_run(tmp_path: Path) -> None:
     assert _kl(teacher, after) < 0.5 * _kl(teacher, before)
     assert 0.0 <= scores["dev_macro_f1"] <= 1.0
     # same compact form: the rank and the part's settings are unchanged
-    assert json.loads((adapter / "adapter_config.json").read_text())["r"] == 1
+    saved = json.loads((adapter / "adapter_config.json").read_text())
+    assert saved["r"] == 1 and saved["inference_mode"]
+    assert len(saved["modules_to_save"]) == len(set(saved["modules_to_save"]))
     _, _, info = load_part(adapter)
     assert info.context == 1 and info.extra["mean_pool"]
     assert info.extra["healed"]["distill"] == 1.0
