@@ -28,8 +28,9 @@ def heal_adapter(
 ) -> dict[str, float]:
     """Train ``adapter`` (in place) toward the full run ``full``; returns the dev scores.
 
-    The run's own data and recipe (``train_config.json``) are used, the dev split selects
-    the best checkpoint as in training, and the temperature is fitted again on dev.
+    The run's own data and recipe (``train_config.json``) are used; the last state is kept
+    (the target is the full run, not dev F1, which is only reported), and the temperature is
+    fitted again on dev.
     """
     from transformers import AutoTokenizer, set_seed
 
@@ -92,12 +93,12 @@ def teacher_probs(full: Path, dataset: Any, tokenizer: Any, batch_size: int = 64
 
     model = _auto_class(PartInfo.load(full).task).from_pretrained(str(full)).eval()
     collate = DataCollatorWithPadding(tokenizer)
-    rows = dataset.remove_columns([c for c in dataset.column_names if c == "labels"])
+    rows = dataset.select_columns(["input_ids", "attention_mask"])
     out = []
     with torch.no_grad():
         for start in range(0, len(rows), batch_size):
             batch = collate([rows[i] for i in range(start, min(start + batch_size, len(rows)))])
-            logits = model(**{k: batch[k] for k in ("input_ids", "attention_mask")}).logits
+            logits = model(**batch).logits
             out.append(softmax(logits.float().numpy(), 1.0))
     return np.concatenate(out).astype(np.float32)
 
