@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from stance.config import from_dict
-from stance.model import PartInfo, _auto_class, softmax
+from stance.model import PartInfo, adapter_model, load_part, softmax
 
 
 def heal_adapter(
@@ -55,7 +55,7 @@ def heal_adapter(
     tokenizer = AutoTokenizer.from_pretrained(str(full))
     train_ds, dev_ds = encode_datasets(config, tokenizer, info.labels)
     train_ds = train_ds.add_column("teacher", teacher_probs(full, train_ds, tokenizer).tolist())
-    model = trainable_adapter(adapter, info)
+    model = adapter_model(adapter, info, trainable=True)
     with tempfile.TemporaryDirectory(prefix="heal-") as tmp:
         trainer = _make_weighted_trainer()(
             model=model,
@@ -91,7 +91,7 @@ def teacher_probs(full: Path, dataset: Any, tokenizer: Any, batch_size: int = 64
     """The full model's probabilities (temperature 1) for every row of ``dataset``."""
     from transformers import DataCollatorWithPadding
 
-    model = _auto_class(PartInfo.load(full).task).from_pretrained(str(full)).eval()
+    model, _, _ = load_part(full)
     collate = DataCollatorWithPadding(tokenizer)
     rows = dataset.select_columns(["input_ids", "attention_mask"])
     out = []
@@ -101,18 +101,3 @@ def teacher_probs(full: Path, dataset: Any, tokenizer: Any, batch_size: int = 64
             logits = model(**batch).logits
             out.append(softmax(logits.float().numpy(), 1.0))
     return np.concatenate(out).astype(np.float32)
-
-
-def trainable_adapter(adapter: Path, info: PartInfo) -> Any:
-    """The base (with the fixed pooling layer if any) and ``adapter``, its weights trainable."""
-    from peft import PeftModel
-
-    from stance.e5 import resolve_base
-    from stance.model import _label_kwargs
-    from stance.pooling import add_mean_pool_layer
-
-    auto = _auto_class(info.task)
-    model = auto.from_pretrained(resolve_base(info.base), **_label_kwargs(info.labels))
-    if info.extra.get("mean_pool"):
-        add_mean_pool_layer(model)
-    return PeftModel.from_pretrained(model, str(adapter), is_trainable=True)

@@ -104,27 +104,16 @@ def load_part(directory: str | Path, device: str = "cpu") -> tuple[Any, Any, Par
     path = Path(directory)
     _check_weights(path)
     info = PartInfo.load(path)
-    auto = _auto_class(info.task)
-    kwargs = _label_kwargs(info.labels)
     verbosity = hf_logging.get_verbosity()
     hf_logging.set_verbosity_error()  # the head is in the adapter: no "newly initialized" noise
     hf_logging.disable_progress_bar()
     try:
         if (path / "adapter_config.json").exists():
-            from peft import PeftModel
-
-            base = resolve_base(info.base)
-            model = auto.from_pretrained(base, use_safetensors=True, **kwargs)
-            if info.extra.get("mean_pool"):  # fixed layer, rebuilt rather than stored
-                from stance.pooling import add_mean_pool_layer
-
-                add_mean_pool_layer(model)
-            with warnings.catch_warnings():  # peft's deprecation chatter, not the user's concern
-                warnings.simplefilter("ignore", FutureWarning)
-                model = PeftModel.from_pretrained(model, str(path)).merge_and_unload()
-            tok_dir = path if (path / "tokenizer.json").exists() else Path(base)
+            model = adapter_model(path, info).merge_and_unload()
+            has_tokenizer = (path / "tokenizer.json").exists()
+            tok_dir = path if has_tokenizer else Path(resolve_base(info.base))
         else:
-            model = auto.from_pretrained(str(path), use_safetensors=True)
+            model = _auto_class(info.task).from_pretrained(str(path), use_safetensors=True)
             tok_dir = path
         tokenizer = AutoTokenizer.from_pretrained(str(tok_dir))
     except (OSError, ValueError, RuntimeError, KeyError) as exc:
@@ -134,6 +123,24 @@ def load_part(directory: str | Path, device: str = "cpu") -> tuple[Any, Any, Par
         hf_logging.enable_progress_bar()
     model.to(device).eval()
     return model, tokenizer, info
+
+
+def adapter_model(path: Path, info: PartInfo, trainable: bool = False) -> Any:
+    """The base encoder (plus the fixed pooling layer, if any) carrying the LoRA adapter."""
+    from peft import PeftModel
+
+    from stance.e5 import resolve_base
+
+    auto = _auto_class(info.task)
+    kwargs = _label_kwargs(info.labels)
+    model = auto.from_pretrained(resolve_base(info.base), use_safetensors=True, **kwargs)
+    if info.extra.get("mean_pool"):  # fixed layer, rebuilt rather than stored
+        from stance.pooling import add_mean_pool_layer
+
+        add_mean_pool_layer(model)
+    with warnings.catch_warnings():  # peft's deprecation chatter, not the user's concern
+        warnings.simplefilter("ignore", FutureWarning)
+        return PeftModel.from_pretrained(model, str(path), is_trainable=trainable)
 
 
 def _auto_class(task: str) -> Any:

@@ -13,7 +13,6 @@ from stance.export import export_hf
 from stance.model import load_part
 from tests.tiny import build_base, fine_tuned_part
 
-LABELS = ("claim", "premise", "none")
 TEXTS = ["Il faut taxer le kérosène des avions.", "En effet, 60 % des clients suivent la pub."]
 
 
