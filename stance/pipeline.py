@@ -173,7 +173,7 @@ class Pipeline:
         for i, offs, probs in zip(todo, offsets, model.word_proba(words), strict=True):
             tags = [model.labels[int(p.argmax())].replace("majorclaim", "claim") for p in probs]
             conf = [float(p.max()) for p in probs]
-            out[i] = replace(out[i], spans=tuple(decode_spans(offs, tags, conf)))
+            out[i] = replace(out[i], spans=tuple(decode_spans(out[i].text, offs, tags, conf)))
 
     def _stances(self, out: list[Document], todo: list[int]) -> None:
         """Each sentence against the target, plus the whole text (windowed), then the roll-up."""

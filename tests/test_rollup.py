@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -68,13 +70,44 @@ def test_abstain_below_threshold() -> None:
     assert abstain(probs, labels, 0.0) == ["favor", "favor"]
 
 
+def _words(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+
+
 def test_decode_spans_merges_noisy_runs() -> None:
     from stance.tasks import decode_spans, tags_to_spans
 
-    words = [(0, 2), (3, 5), (6, 8), (9, 11), (12, 14), (15, 17)]
-    tags = ["B-claim", "I-premise", "B-claim", "O", "I-premise", "I-premise"]
-    spans = decode_spans(words, tags, [0.5, 0.7, 0.9, 0.1, 0.8, 0.6])
-    assert [(s.start, s.end, s.label) for s in spans] == [(0, 8, "claim"), (12, 17, "premise")]
+    text = "aa bb cc . ee ff gg"
+    words = _words(text)
+    tags = ["B-claim", "I-premise", "B-claim", "O", "I-premise", "I-premise", "B-premise"]
+    spans = decode_spans(text, words, tags, [0.5, 0.7, 0.9, 0.1, 0.8, 0.6, 0.4])
+    assert [(s.start, s.end, s.label) for s in spans] == [(0, 8, "claim"), (11, 19, "premise")]
     assert spans[0].score == pytest.approx(0.7)
     # gold decoding stays strict BIO
-    assert len(tags_to_spans(words, tags)) == 4
+    assert len(tags_to_spans(words, tags)) == 5
+
+
+def test_decode_spans_closes_short_gaps_inside_a_sentence_only() -> None:
+    from stance.tasks import decode_spans
+
+    text = "il faut , donc , agir vite . car ils le disent"
+    tags = ["B-claim", "I-claim", "O", "O", "I-claim", "I-claim", "I-claim"]
+    tags += ["O", "B-premise", "I-premise", "I-premise", "I-premise"]
+    spans = decode_spans(text, _words(text), tags)
+    # the two-word gap ", donc" is closed; the "." gap is not, although it is one word
+    assert [(text[s.start : s.end], s.label) for s in spans] == [
+        ("il faut , donc , agir vite", "claim"),
+        ("car ils le disent", "premise"),
+    ]
+    wide = ["B-claim", "I-claim", "O", "O", "O", "I-claim", "I-claim"] + ["O"] * 5
+    assert [text[s.start : s.end] for s in decode_spans(text, _words(text), wide)] == []
+
+
+def test_decode_spans_drops_runs_shorter_than_a_component() -> None:
+    from stance.tasks import MIN_SPAN_WORDS, decode_spans
+
+    text = "un deux trois quatre cinq six sept"
+    tags = ["B-claim", "I-claim", "O", "O", "O"] + ["B-premise"] * 2
+    assert decode_spans(text, _words(text), tags) == []
+    tags = ["B-claim"] * MIN_SPAN_WORDS + ["O"] * (7 - MIN_SPAN_WORDS)
+    assert [s.label for s in decode_spans(text, _words(text), tags)] == ["claim"]

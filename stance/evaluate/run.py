@@ -171,7 +171,7 @@ def _evaluate_span(
         tags = [part.labels[int(p.argmax())].replace("majorclaim", "claim") for p in probs]
         pred_tags.append(tags)
         gold_tags.append(word_tags(doc, offs, merge_majorclaim=True))
-        pred_spans.append([(s.start, s.end, s.label) for s in decode_spans(offs, tags)])
+        pred_spans.append([(s.start, s.end, s.label) for s in decode_spans(doc.text, offs, tags)])
         gold_spans.append(
             [(s.start, s.end, "claim" if s.label == "majorclaim" else s.label) for s in doc.spans]
         )
