@@ -73,9 +73,19 @@ def ship_adapter(task: str, run: Path) -> None:
         print(f"{task}: rank-{rank} adapter keeps {kept:.1%} of the change")
         if settings.get("heal_epochs"):
             note += heal(run, settings)
-        card = run / "README.md"
-        text = card.read_text(encoding="utf-8").split("\n## Shipped form")[0].rstrip("\n")
+        card = rewrite_card(run)
+        text = card.read_text(encoding="utf-8").rstrip("\n")
         card.write_text(text + note + " The harness dev scores are the adapter's.\n", "utf-8")
+
+
+def rewrite_card(run: Path) -> Path:
+    """The run's model card, written again from its config and summary (current card text)."""
+    from stance.card import write_model_card
+    from stance.model import PartInfo
+
+    config = json.loads((run / "train_config.json").read_text(encoding="utf-8"))
+    summary = json.loads((run / "train_summary.json").read_text(encoding="utf-8"))
+    return write_model_card(run, PartInfo.load(run), config, summary)
 
 
 def heal(run: Path, settings: dict[str, Any]) -> str:
@@ -84,11 +94,15 @@ def heal(run: Path, settings: dict[str, Any]) -> str:
 
     epochs, lr = float(settings["heal_epochs"]), float(settings["heal_learning_rate"])
     distill = float(settings.get("heal_distill", 1.0))
-    scores = heal_adapter(run, run / "adapter", epochs=epochs, learning_rate=lr, distill=distill)
+    recipe = dict(settings.get("heal_recipe", {}))  # e.g. reasoned_pairs: rows the run never saw
+    scores = heal_adapter(
+        run, run / "adapter", epochs=epochs, learning_rate=lr, distill=distill, recipe=recipe
+    )
     print(f"healed adapter: {json.dumps(scores)}")
+    changes = f", recipe changes {json.dumps(recipe)}" if recipe else ""
     return (
         f" Then trained as LoRA for {epochs:g} epoch(s) at lr {lr:g} toward the full run's "
-        f"probabilities (weight {distill:g}; `stance/heal.py`): Trainer dev macro-F1 "
+        f"probabilities (weight {distill:g}{changes}; `stance/heal.py`): Trainer dev macro-F1 "
         f"{scores['dev_macro_f1']:.3f}."
     )
 

@@ -34,6 +34,9 @@ class TrainConfig:
     none_pairs: float = 0.25  # stance: unrelated (question, comment) pairs added as `none`
     french_targets: bool = False  # stance: German X-Stance rows get the French question as target
     statement_pairs: float = 0.0  # stance: share of pairs repeated with the question as a statement
+    reasoned_pairs: float = 0.0  # stance: share of pairs also given as "statement, car <comment>"
+    casual_targets: float = 0.0  # stance: share of targets lowercased, final mark dropped
+    neutral_pairs: float = 0.0  # stance: `none` pairs with non-argumentative PE-FR sentences
     distill_lexical: float = 0.0  # weight of the loss toward TF-IDF + LR probabilities (distill.py)
     class_weights: bool = True
     lora_r: int = 16

@@ -9,6 +9,7 @@ rows here) so that dev measures generalisation to unseen questions.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -82,6 +83,18 @@ def stance_pool(french_targets: bool = False) -> tuple[list[Document], list[Docu
     seen: set[str] = set()
     unique_fewshot = [d for d in fewshot if not (d.text in seen or seen.add(d.text))]  # type: ignore[func-returns-value]
     return fr_train + de_train + efra_train + unique_fewshot, fr_dev + efra_dev
+
+
+def neutral_sentences() -> list[str]:
+    """Sentences of the PE-FR training essays that are no argument component (role `none`)."""
+    docs = load_dataset("pe-fr-bio", data_dir() / "pe_fr/train_PE.fr")
+    return [_detokenise(s.text) for d in docs for s in d.sentences if s.role == "none"]
+
+
+def _detokenise(text: str) -> str:
+    """PE-FR is stored as space-separated tokens ("l' ordinateur , ..."): write it as prose."""
+    text = re.sub(r"\s+([,.)])", r"\1", text)
+    return re.sub(r"([(’'])\s+", r"\1", text)
 
 
 def with_french_questions(docs: list[Document], questions: Path) -> list[Document]:

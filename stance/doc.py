@@ -146,7 +146,8 @@ class Document:
                 Span(sp["start"], sp["end"], sp["label"], sp.get("score"))
                 for sp in rec.get("spans", [])
             ),
-            stance=DocStance(st["label"], st["scores"]) if st else None,
+            # hand-written gold often gives only the label
+            stance=DocStance(st["label"], st.get("scores") or {st["label"]: 1.0}) if st else None,
             error=rec.get("error"),
             text_extracted=bool(rec.get("text_extracted", False)),
             meta={

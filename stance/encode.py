@@ -42,6 +42,20 @@ def pair_examples(
         from stance.targets import statement_examples
 
         examples += statement_examples(examples, config.statement_pairs, config.seed)
+    if training and config.reasoned_pairs:
+        from stance.targets import reasoned_examples
+
+        examples += reasoned_examples(examples, config.reasoned_pairs, config.seed)
+    if training and config.neutral_pairs:
+        from stance.corpora import neutral_sentences
+        from stance.targets import neutral_examples
+
+        sentences = neutral_sentences()
+        examples += neutral_examples(examples, sentences, config.neutral_pairs, config.seed)
+    if training and config.casual_targets:
+        from stance.targets import casual_targets
+
+        examples = casual_targets(examples, config.casual_targets, config.seed)
     return examples
 
 

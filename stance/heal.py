@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +25,23 @@ from stance.model import PartInfo, adapter_model, load_part, softmax
 
 
 def heal_adapter(
-    full: Path, adapter: Path, *, epochs: float, learning_rate: float, distill: float
+    full: Path,
+    adapter: Path,
+    *,
+    epochs: float,
+    learning_rate: float,
+    distill: float,
+    recipe: Mapping[str, Any] | None = None,
 ) -> dict[str, float]:
     """Train ``adapter`` (in place) toward the full run ``full``; returns the dev scores.
 
-    The run's own data and recipe (``train_config.json``) are used; the last state is kept
-    (the target is the full run, not dev F1, which is only reported), and the temperature is
-    fitted again on dev.
+    The run's own data and recipe (``train_config.json``) are used, with ``recipe`` fields
+    overriding it: ``distill_lexical`` mixes that share of the out-of-fold TF-IDF + LR
+    probabilities into the teacher (``stance/distill.py``); training-row augmentations such as
+    ``reasoned_pairs`` or ``casual_targets`` (``stance/targets.py``) add rows the full run has
+    not seen, which only the gold labels teach (``distill`` < 1). The last state is kept (the
+    target is the full run, not dev F1, which is only reported), and the temperature is fitted
+    again on dev.
     """
     from transformers import AutoTokenizer, set_seed
 
@@ -44,17 +55,21 @@ def heal_adapter(
         encode_datasets,
     )
 
-    recipe = from_dict(json.loads((full / "train_config.json").read_text(encoding="utf-8")))
-    if recipe.task == "span":
+    run = json.loads((full / "train_config.json").read_text(encoding="utf-8"))
+    changes = {"distill_lexical": 0.0, **(recipe or {})}
+    config = from_dict({**run, **changes, "epochs": epochs, "learning_rate": learning_rate})
+    if config.task == "span":
         raise ValueError("healing is for sentence-level parts (component, stance), not span")
-    config = dataclasses.replace(
-        recipe, epochs=epochs, learning_rate=learning_rate, distill_lexical=0.0
-    )
+    lexical = config.distill_lexical
     set_seed(config.seed)
     info = PartInfo.load(adapter)
     tokenizer = AutoTokenizer.from_pretrained(str(full))
     train_ds, dev_ds = encode_datasets(config, tokenizer, info.labels)
-    train_ds = train_ds.add_column("teacher", teacher_probs(full, train_ds, tokenizer).tolist())
+    teacher = teacher_probs(full, train_ds, tokenizer)
+    if lexical:  # encode_datasets added the lexical teacher's column
+        teacher = (1 - lexical) * teacher + lexical * np.asarray(train_ds["teacher"], np.float32)
+        train_ds = train_ds.remove_columns("teacher")
+    train_ds = train_ds.add_column("teacher", teacher.tolist())
     model = adapter_model(adapter, info, trainable=True)
     with tempfile.TemporaryDirectory(prefix="heal-") as tmp:
         trainer = _make_weighted_trainer()(
@@ -74,7 +89,7 @@ def heal_adapter(
     peft_config.modules_to_save = list(dict.fromkeys(peft_config.modules_to_save))
     peft_config.inference_mode = True
     trainer.model.save_pretrained(str(adapter), safe_serialization=True)
-    healing = {"epochs": epochs, "learning_rate": learning_rate, "distill": distill}
+    healing = {"epochs": epochs, "learning_rate": learning_rate, "distill": distill, **changes}
     extra = {**info.extra, "healed": healing}
     dataclasses.replace(info, temperature=temperature, extra=extra).save(adapter)
     return {"dev_macro_f1": float(dev.get("eval_macro_f1", np.nan)), **calib}

@@ -4,7 +4,8 @@ X-Stance targets are questions ("La Suisse doit-elle adhérer à l'UE ?"), but u
 claim ("Il faut interdire les vols intérieurs courts"). ``question_to_statements`` rewrites the
 common question shapes as a statement and its negation, so that training
 (``statement_examples``) also shows statement targets, plus explicit pairs where the text
-restates the target (favor) or negates it (against).
+restates the target (favor) or negates it (against), bare or with a comment as its reason
+(``reasoned_examples``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from stance.tasks import PairExample
 
@@ -60,3 +62,68 @@ def statement_examples(
                 out.append(PairExample(target, statement, "favor", ex.group, False))
                 out.append(PairExample(target, negation, "against", ex.group, False))
     return out
+
+
+def reasoned_examples(
+    examples: Sequence[PairExample], share: float, seed: int
+) -> list[PairExample]:
+    """For a ``share`` of the labelled pairs, a text that takes the comment's side in so many
+    words and gives the comment as the reason, in either order: "Il faut X, car <comment>"
+    (favor), "<comment> Donc, il ne faut pas X." (against).
+
+    A reason's wording must not outvote the position it supports: trained on bare restatements
+    only, the model read "Il faut interdire la publicité des jeux, car elle cible les jeunes
+    joueurs" as *against* that very statement (docs/training.md).
+    """
+    rng = random.Random(seed + 1)
+    out: list[PairExample] = []
+    for ex in examples:
+        rewritten = question_to_statements(ex.first)
+        if rewritten is None or ex.label not in ("favor", "against") or not ex.annotated:
+            continue
+        comment = " ".join((ex.second or "").split())
+        if not comment or rng.random() >= share:
+            continue
+        lead = rewritten[0] if ex.label == "favor" else rewritten[1]
+        comment += "" if comment[-1] in ".!?…" else "."
+        if rng.random() < 0.5:
+            text = f"{lead[:-1]}, car {comment[0].lower()}{comment[1:]}"
+        else:
+            text = (
+                f"{comment} {'Donc' if rng.random() < 0.5 else 'Bref'}, {lead[0].lower()}{lead[1:]}"
+            )
+        out.append(
+            PairExample(rng.choice((ex.first, rewritten[0])), text, ex.label, ex.group, False)
+        )
+    return out
+
+
+def casual_targets(examples: Sequence[PairExample], share: float, seed: int) -> list[PairExample]:
+    """A ``share`` of the targets written as users type them: lower case, no final mark.
+
+    Training targets are all capitalised and punctuated; without these, "il faut interdire la
+    publicité des jeux" and "Il faut interdire la publicité des jeux." could get opposite
+    stances for the same text (docs/training.md).
+    """
+    rng = random.Random(seed + 2)
+    return [
+        replace(e, first=e.first.rstrip(" .?!").lower()) if rng.random() < share else e
+        for e in examples
+    ]
+
+
+def neutral_examples(
+    examples: Sequence[PairExample], sentences: Sequence[str], share: float, seed: int
+) -> list[PairExample]:
+    """`none` pairs of a training target and a sentence that argues nothing (``share`` × the
+    number of examples, at most one per sentence).
+
+    The other `none` pairs pair a comment with another question: argued text. Without neutral
+    text among them the model gave a side to "La piscine municipale ouvre le dimanche" about
+    nuclear power (docs/training.md).
+    """
+    rng = random.Random(seed + 3)
+    targets = sorted({e.first for e in examples if e.annotated})
+    n = min(len(sentences), int(share * len(examples)))
+    chosen = rng.sample(list(sentences), n) if targets else []
+    return [PairExample(rng.choice(targets), s, "none", "neutral", False) for s in chosen]

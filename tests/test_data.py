@@ -217,3 +217,10 @@ def test_data_dir_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("STANCE_DATA_DIR", str(tmp_path / "nope"))
     with pytest.raises(FileNotFoundError, match="STANCE_DATA_DIR"):
         data_dir()
+
+
+def test_pe_fr_tokens_are_written_back_as_prose() -> None:
+    from stance.corpora import _detokenise
+
+    text = "De nos jours , l' ordinateur ( un outil ) aide ."
+    assert _detokenise(text) == "De nos jours, l'ordinateur (un outil) aide."

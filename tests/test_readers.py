@@ -292,3 +292,12 @@ def test_stdin_jsonl_is_streamed(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(sys, "stdin", Stdin())
     assert next(read_inputs(["-"])).text == "Un."
+
+
+def test_gold_stance_may_give_only_its_label() -> None:
+    from stance.doc import Document
+
+    rec = {"id": "p1", "text": "Oui.", "target": "T", "stance": {"label": "favor"}}
+    doc = Document.from_dict(rec)
+    assert doc.stance is not None and doc.stance.label == "favor"
+    assert doc.stance.scores == {"favor": 1.0}

@@ -61,3 +61,55 @@ def test_statement_examples_keep_labels_and_add_restatements() -> None:
     )
     assert not [e for e in extra if e.first == "Emmanuel Macron"]
     assert statement_examples(examples, share=0.0, seed=0) == restatements
+
+
+def test_reasoned_examples_state_the_comments_side_and_give_it_as_reason() -> None:
+    from stance.targets import reasoned_examples
+
+    q = "Faut-il taxer le kérosène ?"
+    examples = [
+        PairExample(q, "L'avion pollue", "favor", "q1"),
+        PairExample(q, "Le tourisme en souffrirait.", "against", "q1"),
+        PairExample(q, "Texte sans rapport.", "none", "q1"),
+        PairExample(q, "Il faut taxer le kérosène.", "favor", "q1", annotated=False),
+        PairExample("Emmanuel Macron", "Bravo !", "favor", "t"),
+    ]
+    extra = reasoned_examples(examples * 20, share=1.0, seed=0)
+    assert len(extra) == 40  # labelled, annotated pairs with a rewritable question only
+    for e in extra:
+        assert e.first in (q, "Il faut taxer le kérosène.") and not e.annotated
+        if e.label == "favor":
+            assert "l'avion pollue." in e.second.lower() and "il faut taxer" in e.second.lower()
+        else:
+            assert "tourisme" in e.second and "il ne faut pas taxer" in e.second.lower()
+    texts = {e.second for e in extra}
+    assert "Il faut taxer le kérosène, car l'avion pollue." in texts  # reason after
+    assert any(t.startswith("Le tourisme en souffrirait. ") for t in texts)  # reason first
+    assert reasoned_examples(examples, share=0.0, seed=0) == []
+
+
+def test_casual_targets_lowercase_and_drop_the_final_mark() -> None:
+    from stance.targets import casual_targets
+
+    examples = [PairExample("Il faut taxer le kérosène.", "Oui !", "favor", "q1")] * 50
+    out = casual_targets(examples, share=0.5, seed=0)
+    assert {e.first for e in out} == {"Il faut taxer le kérosène.", "il faut taxer le kérosène"}
+    assert all(e.second == "Oui !" and e.label == "favor" for e in out)  # only the target
+    assert casual_targets(examples, share=0.0, seed=0) == examples
+
+
+def test_neutral_examples_pair_training_targets_with_neutral_text() -> None:
+    from stance.targets import neutral_examples
+
+    examples = [
+        PairExample("Il faut taxer le kérosène.", "Oui !", "favor", "q1"),
+        PairExample("La Suisse doit adhérer à l'UE.", "Non.", "against", "q2"),
+        PairExample("Règle", "Texte.", "none", "q3", annotated=False),  # not a user target
+    ] * 10
+    sentences = [f"Phrase neutre {i}." for i in range(100)]
+    out = neutral_examples(examples, sentences, share=0.5, seed=0)
+    assert len(out) == 15 and len({e.second for e in out}) == 15
+    users = {"Il faut taxer le kérosène.", "La Suisse doit adhérer à l'UE."}
+    assert {e.first for e in out} <= users
+    assert all(e.label == "none" and not e.annotated and e.second in sentences for e in out)
+    assert len(neutral_examples(examples, sentences[:3], share=0.5, seed=0)) == 3
