@@ -51,49 +51,30 @@ TASK_LIMITS = {
 }
 
 
+RECIPE_NOTES = {  # config field -> what it changes, in words ({} = the field's value)
+    "context": "- Input: the sentence plus {} neighbouring sentence(s) per side, with "
+    "paragraph-edge markers.",
+    "mean_pool": "- A fixed extra encoder layer puts the mean of the token states at `<s>` "
+    "(`stance/pooling.py`): a plain BERT with one more layer.",
+    "statement_pairs": "- {:.0%} of the pairs whose question could be rewritten are repeated "
+    "with the statement as target, plus restatement (favor) and negation (against) pairs "
+    "(`stance/targets.py`).",
+    "reasoned_pairs": "- {:.0%} of those pairs again as a text that states the comment's side "
+    "and gives the comment as its reason (`stance/targets.py`).",
+    "neutral_pairs": "- `none` pairs with non-argumentative PE-FR sentences ({:.0%} of the "
+    "examples; `stance/targets.py`).",
+    "casual_targets": "- {:.0%} of the targets lowercased, without final mark, as users type "
+    "them (`stance/targets.py`).",
+    "distill_lexical": "- Distilled from TF-IDF + LR: {:.0%} of the loss pulls toward its "
+    "out-of-fold probabilities (`stance/distill.py`).",
+    "french_targets": "- German X-Stance comments are paired with the French wording of their "
+    "question.",
+}
+
+
 def recipe_notes(config: dict[str, Any]) -> list[str]:
     """The choices in the config that change what the model sees, in words."""
-    notes = []
-    if config.get("context"):
-        notes.append(
-            f"- Input: the sentence plus {config['context']} neighbouring sentence(s) per side, "
-            "with paragraph-edge markers."
-        )
-    if config.get("mean_pool"):
-        notes.append(
-            "- A fixed extra encoder layer puts the mean of the token states at `<s>` "
-            "(`stance/pooling.py`): a plain BERT with one more layer."
-        )
-    if config.get("statement_pairs"):
-        notes.append(
-            f"- {config['statement_pairs']:.0%} of the pairs whose question could be rewritten "
-            "are repeated with the statement as target, plus restatement (favor) and negation "
-            "(against) pairs (`stance/targets.py`)."
-        )
-    if config.get("reasoned_pairs"):
-        notes.append(
-            f"- {config['reasoned_pairs']:.0%} of those pairs again as a text that states the "
-            "comment's side and gives the comment as its reason (`stance/targets.py`)."
-        )
-    if config.get("neutral_pairs"):
-        notes.append(
-            f"- `none` pairs with non-argumentative PE-FR sentences ({config['neutral_pairs']:.0%}"
-            " of the examples; `stance/targets.py`)."
-        )
-    if config.get("casual_targets"):
-        notes.append(
-            f"- {config['casual_targets']:.0%} of the targets lowercased, without final mark, "
-            "as users type them (`stance/targets.py`)."
-        )
-    if config.get("distill_lexical"):
-        notes.append(
-            f"- Distilled from TF-IDF + LR: {config['distill_lexical']:.0%} of the loss pulls"
-            " toward its out-of-fold probabilities (`stance/distill.py`)."
-        )
-    if config.get("french_targets"):
-        notes.append(
-            "- German X-Stance comments are paired with the French wording of their question."
-        )
+    notes = [note.format(config[key]) for key, note in RECIPE_NOTES.items() if config.get(key)]
     return [""] + notes if notes else []
 
 
