@@ -13,7 +13,7 @@ from stance.config import from_dict
 from stance.heal import heal_adapter
 from stance.model import PairClassifier, load_part, softmax
 from stance.tasks import component_inputs
-from tests.tiny import build_base, component_docs, fine_tuned_part, write_jsonl
+from tests.tiny import ROLE_LABELS, build_base, component_docs, fine_tuned_part, write_jsonl
 
 
 def _probs(part: Path) -> np.ndarray:
@@ -38,14 +38,20 @@ def _kl(p: np.ndarray, q: np.ndarray) -> float:
     return float((p * (np.log(p + 1e-9) - np.log(q + 1e-9))).sum(-1).mean())
 
 
-def test_healing_moves_the_adapter_toward_the_full_run(tmp_path: Path) -> None:
+def _full_run(tmp_path: Path) -> Path:
+    """What a full run leaves (rank-4 changes to a tiny base), plus its recipe."""
     base = build_base(tmp_path / "base", "bert")
-    full, adapter = tmp_path / "full", tmp_path / "adapter"
-    fine_tuned_part(base, full, rank=4, mean_pool=True)  # what a full run leaves, plus its recipe
+    full = tmp_path / "full"
+    fine_tuned_part(base, full, rank=4, mean_pool=True)
     spec = write_jsonl(component_docs(), tmp_path / "data.jsonl")
     recipe = {"task": "component", "base": str(base), "data": [spec], "dev_data": [spec]}
     recipe |= {"context": 1, "mean_pool": True, "batch_size": 8, "max_length": 64}
     (full / "train_config.json").write_text(json.dumps(from_dict(recipe).to_dict()))
+    return full
+
+
+def test_healing_moves_the_adapter_toward_the_full_run(tmp_path: Path) -> None:
+    full, adapter = _full_run(tmp_path), tmp_path / "adapter"
     adapter_from_full(full, adapter, rank=1)
     teacher, before = _probs(full), _probs(adapter)
     scores = heal_adapter(full, adapter, epochs=10, learning_rate=5e-3, distill=1.0)
@@ -59,6 +65,44 @@ def test_healing_moves_the_adapter_toward_the_full_run(tmp_path: Path) -> None:
     _, _, info = load_part(adapter)
     assert info.context == 1 and info.extra["mean_pool"]
     assert info.extra["healed"]["distill"] == 1.0
+
+
+def test_recipe_changes_reach_the_healing_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``distill_lexical`` mixes TF-IDF + LR into the teacher the healing run is given."""
+    import stance.train
+    from stance.distill import lexical_teacher
+    from stance.tasks import component_examples
+
+    full = _full_run(tmp_path)
+    adapter_from_full(full, tmp_path / "adapter", rank=1)
+    seen = {}
+
+    class Stop(Exception):
+        pass
+
+    def capture(**kwargs: object) -> None:
+        seen["teacher"] = np.asarray(kwargs["train_dataset"]["teacher"])  # type: ignore[index]
+        raise Stop
+
+    monkeypatch.setattr(stance.train, "_make_weighted_trainer", lambda: capture)
+    for share in (0.0, 1.0):
+        with pytest.raises(Stop):
+            heal_adapter(
+                full,
+                tmp_path / "adapter",
+                epochs=1,
+                learning_rate=1e-3,
+                distill=1.0,
+                recipe={"distill_lexical": share},
+            )
+        seen[share] = seen.pop("teacher")
+    lexical = lexical_teacher(component_examples(component_docs(), context=1), ROLE_LABELS)
+    np.testing.assert_allclose(seen[1.0], lexical, atol=1e-6)
+    # without it, the full run's probabilities (near uniform for this tiny random model)
+    np.testing.assert_allclose(seen[0.0].sum(1), 1.0, atol=1e-5)
+    assert np.abs(seen[0.0] - 1 / 3).max() < 0.1 and np.abs(seen[0.0] - lexical).max() > 0.5
 
 
 def test_healing_refuses_span_parts(tmp_path: Path) -> None:
