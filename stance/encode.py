@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from stance import targets
 from stance.config import TrainConfig
 from stance.doc import ROLES, STANCES, Document
 from stance.model import window_stride
@@ -38,24 +39,22 @@ def pair_examples(
         )
     # dev gets `none` pairs too (other seed) so that selection sees all three classes
     examples = stance_examples(docs, config.none_pairs, config.seed + (0 if training else 1))
-    if training and config.statement_pairs:
-        from stance.targets import statement_examples
+    return _augment_stance(examples, config) if training else examples
 
-        examples += statement_examples(examples, config.statement_pairs, config.seed)
-    if training and config.reasoned_pairs:
-        from stance.targets import reasoned_examples
 
-        examples += reasoned_examples(examples, config.reasoned_pairs, config.seed)
-    if training and config.neutral_pairs:
-        from stance.corpora import neutral_sentences
-        from stance.targets import neutral_examples
+def _augment_stance(examples: list[PairExample], config: TrainConfig) -> list[PairExample]:
+    """The recipe's extra stance rows (``stance/targets.py``), each one off at 0."""
+    if config.statement_pairs:
+        examples += targets.statement_examples(examples, config.statement_pairs, config.seed)
+    if config.reasoned_pairs:
+        examples += targets.reasoned_examples(examples, config.reasoned_pairs, config.seed)
+    if config.neutral_pairs:
+        from stance.corpora import neutral_sentences  # reads PE-FR: only when asked for
 
         sentences = neutral_sentences()
-        examples += neutral_examples(examples, sentences, config.neutral_pairs, config.seed)
-    if training and config.casual_targets:
-        from stance.targets import casual_targets
-
-        examples = casual_targets(examples, config.casual_targets, config.seed)
+        examples += targets.neutral_examples(examples, sentences, config.neutral_pairs, config.seed)
+    if config.casual_targets:
+        examples = targets.casual_targets(examples, config.casual_targets, config.seed)
     return examples
 
 

@@ -42,14 +42,22 @@ def test_unknown_shapes_are_left_alone() -> None:
     assert question_to_statements("Emmanuel Macron") is None
 
 
-def test_statement_examples_keep_labels_and_add_restatements() -> None:
-    q = "Faut-il taxer le kérosène ?"
-    examples = [
-        PairExample(q, "Oui, enfin !", "favor", "q1"),
-        PairExample(q, "Non, le tourisme en souffrirait.", "against", "q1"),
-        PairExample(q, "Texte sans rapport.", "none", "q1"),
+Q = "Faut-il taxer le kérosène ?"
+
+
+def _examples(favor: str, against: str) -> list[PairExample]:
+    """Two labelled comments on Q, a `none` pair and a target that is no question."""
+    return [
+        PairExample(Q, favor, "favor", "q1"),
+        PairExample(Q, against, "against", "q1"),
+        PairExample(Q, "Texte sans rapport.", "none", "q1"),
         PairExample("Emmanuel Macron", "Bravo !", "favor", "t"),
     ]
+
+
+def test_statement_examples_keep_labels_and_add_restatements() -> None:
+    q = Q
+    examples = _examples("Oui, enfin !", "Non, le tourisme en souffrirait.")
     extra = statement_examples(examples, share=1.0, seed=0)
     stmt, neg = "Il faut taxer le kérosène.", "Il ne faut pas taxer le kérosène."
     assert PairExample(stmt, "Oui, enfin !", "favor", "q1") in extra
@@ -66,14 +74,9 @@ def test_statement_examples_keep_labels_and_add_restatements() -> None:
 def test_reasoned_examples_state_the_comments_side_and_give_it_as_reason() -> None:
     from stance.targets import reasoned_examples
 
-    q = "Faut-il taxer le kérosène ?"
-    examples = [
-        PairExample(q, "L'avion pollue", "favor", "q1"),
-        PairExample(q, "Le tourisme en souffrirait.", "against", "q1"),
-        PairExample(q, "Texte sans rapport.", "none", "q1"),
-        PairExample(q, "Il faut taxer le kérosène.", "favor", "q1", annotated=False),
-        PairExample("Emmanuel Macron", "Bravo !", "favor", "t"),
-    ]
+    q = Q
+    examples = _examples("L'avion pollue", "Le tourisme en souffrirait.")
+    examples.append(PairExample(q, "Il faut taxer le kérosène.", "favor", "q1", annotated=False))
     extra = reasoned_examples(examples * 20, share=1.0, seed=0)
     assert len(extra) == 40  # labelled, annotated pairs with a rewritable question only
     for e in extra:
