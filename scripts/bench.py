@@ -125,7 +125,9 @@ def run_naive(args: argparse.Namespace) -> dict[str, Any]:
     pairs: list[str | dict[str, str]] = []
     for doc in read_inputs([args.docs]):
         sents = split_sentences(doc.text)
-        firsts, seconds = component_inputs(replace(doc, sentences=tuple(sents)), info.context)
+        firsts, seconds = component_inputs(
+            replace(doc, sentences=tuple(sents)), info.context, info.context_chars
+        )
         if seconds is None:  # no context: single sentences, as ours
             pairs += firsts
             continue

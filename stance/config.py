@@ -30,11 +30,13 @@ class TrainConfig:
     batch_size: int = 16
     max_length: int = 128
     context: int = 0  # component: neighbouring sentences given on each side (0 = none)
+    context_chars: int = 120  # component: most characters of context kept on each side
     merge_majorclaim: bool = True  # span: MajorClaim counted as claim
     none_pairs: float = 0.25  # stance: unrelated (question, comment) pairs added as `none`
     french_targets: bool = False  # stance: German X-Stance rows get the French question as target
     statement_pairs: float = 0.0  # stance: share of pairs repeated with the question as a statement
     reasoned_pairs: float = 0.0  # stance: share of pairs also given as "statement, car <comment>"
+    rebuttal_pairs: float = 0.0  # stance: share also given after a reported view on the same target
     casual_targets: float = 0.0  # stance: share of targets lowercased, final mark dropped
     neutral_pairs: float = 0.0  # stance: `none` pairs with non-argumentative PE-FR sentences
     distill_lexical: float = 0.0  # weight of the loss toward TF-IDF + LR probabilities (distill.py)

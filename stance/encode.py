@@ -33,7 +33,7 @@ def pair_examples(
     docs: Sequence[Document], config: TrainConfig, *, training: bool
 ) -> list[PairExample]:
     if config.task == "component":
-        examples = component_examples(docs, config.context)
+        examples = component_examples(docs, config.context, config.context_chars)
         return (
             _lowercase_some(examples, config.lowercase_aug, config.seed) if training else examples
         )
@@ -48,6 +48,8 @@ def _augment_stance(examples: list[PairExample], config: TrainConfig) -> list[Pa
         examples += targets.statement_examples(examples, config.statement_pairs, config.seed)
     if config.reasoned_pairs:
         examples += targets.reasoned_examples(examples, config.reasoned_pairs, config.seed)
+    if config.rebuttal_pairs:
+        examples += targets.rebuttal_examples(examples, config.rebuttal_pairs, config.seed)
     if config.neutral_pairs:
         from stance.corpora import neutral_sentences  # reads PE-FR: only when asked for
 

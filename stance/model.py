@@ -39,6 +39,11 @@ class PartInfo:
     temperature: float = 1.0
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def context_chars(self) -> int:
+        """Characters of context per side the part was trained with (120 before it was saved)."""
+        return int(self.extra.get("context_chars", 120))
+
     def save(self, directory: Path) -> None:
         data = {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
         (directory / PART_FILE).write_text(json.dumps(data, indent=2, ensure_ascii=False))

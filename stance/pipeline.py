@@ -146,7 +146,7 @@ class Pipeline:
         firsts: list[str] = []
         seconds: list[str] = []
         for i in todo:
-            a, b = component_inputs(out[i], model.info.context)
+            a, b = component_inputs(out[i], model.info.context, model.info.context_chars)
             firsts += a
             seconds += b if b is not None else [""] * len(a)
         pairs = seconds if model.info.context > 0 else None

@@ -127,3 +127,55 @@ def neutral_examples(
     n = min(len(sentences), int(share * len(examples)))
     chosen = rng.sample(list(sentences), n) if targets else []
     return [PairExample(rng.choice(targets), s, "none", "neutral", False) for s in chosen]
+
+
+_REPORTERS = ("Certains disent", "On entend souvent", "Beaucoup affirment", "D'aucuns répètent")
+_REBUTTALS = ("Mais", "Pourtant,", "C'est faux :", "En réalité,")
+_AGREEMENTS = ("Ils ont raison :", "C'est juste :", "Et c'est vrai :")
+REBUTTAL_CHARS = 350  # both comments together: the decisive second one must fit the window
+_GERMAN = re.compile(
+    r"\b(?:und|nicht|ist|der|die|das|ich|sind|werden|aber|nur|von|mit|für|auf|wir|dem|ein|eine|keine?)\b"
+)
+
+
+def _language(text: str) -> str:
+    """'de' or 'fr', enough to keep German X-Stance comments apart from French ones."""
+    return "de" if _GERMAN.search(text) else "fr"
+
+
+def rebuttal_examples(
+    examples: Sequence[PairExample], share: float, seed: int
+) -> list[PairExample]:
+    """For a ``share`` of the labelled pairs, a text that reports another comment on the same
+    target and then answers it with this one: « <other> » Mais <comment>. The label is the
+    comment's; the reported view is rebutted when it takes the other side, endorsed otherwise.
+
+    Blog posts often state the opposing view before answering it; the model used to take
+    "Les entreprises prétendent que …, mais les études montrent le contraire" for the reported
+    view (docs/training.md).
+    """
+    rng = random.Random(seed + 4)
+    by_target: dict[tuple[str, str, str], list[str]] = {}
+    for ex in examples:
+        if ex.annotated and ex.label in ("favor", "against") and ex.second:
+            text = " ".join(ex.second.split())
+            by_target.setdefault((ex.first, ex.label, _language(text)), []).append(text)
+    out: list[PairExample] = []
+    for ex in examples:
+        if not ex.annotated or ex.label not in ("favor", "against") or not ex.second:
+            continue
+        if rng.random() >= share:
+            continue
+        comment = " ".join(ex.second.split())
+        rebut = rng.random() < 0.7
+        side = ("against" if ex.label == "favor" else "favor") if rebut else ex.label
+        room = REBUTTAL_CHARS - len(comment)
+        pool = by_target.get((ex.first, side, _language(comment)), [])
+        others = [c for c in pool if c != comment and len(c) < room]
+        if not others:
+            continue
+        link = rng.choice(_REBUTTALS if rebut else _AGREEMENTS)
+        answer = comment[0].lower() + comment[1:]
+        text = f"{rng.choice(_REPORTERS)} : « {rng.choice(others)} » {link} {answer}"
+        out.append(PairExample(ex.first, text, ex.label, ex.group, False))
+    return out

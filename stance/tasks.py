@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from stance.doc import ROLES, STANCES, Document, Sentence, Span
 
-CONTEXT_CHARS = 120  # per side: keeps the sentence itself inside the model window
+CONTEXT_CHARS = 120  # default per side: keeps the sentence itself inside the model window
 SPAN_TAGS_MERGED = ("O", "B-claim", "I-claim", "B-premise", "I-premise")
 SPAN_TAGS_FULL = SPAN_TAGS_MERGED + ("B-majorclaim", "I-majorclaim")
 
@@ -29,30 +29,37 @@ class PairExample:
     annotated: bool = True  # False: a pair built by rule (`none` pairs, statement/negation pairs)
 
 
-def context_string(sentences: Sequence[Sentence], i: int, k: int) -> str | None:
-    """The k sentences before and after sentence i, with markers for paragraph edges.
+def context_string(
+    sentences: Sequence[Sentence], i: int, k: int, chars: int = CONTEXT_CHARS
+) -> str | None:
+    """The k sentences before and after sentence i (at most ``chars`` characters per side),
+    with markers for paragraph edges.
 
     Position matters on essays (claims open and close paragraphs), so the edges are explicit.
     """
     if k <= 0:
         return None
-    before = " ".join(s.text for s in sentences[max(0, i - k) : i])[-CONTEXT_CHARS:]
-    after = " ".join(s.text for s in sentences[i + 1 : i + 1 + k])[:CONTEXT_CHARS]
+    before = " ".join(s.text for s in sentences[max(0, i - k) : i])[-chars:]
+    after = " ".join(s.text for s in sentences[i + 1 : i + 1 + k])[:chars]
     return f"{before or '[début]'} [phrase] {after or '[fin]'}"
 
 
-def component_inputs(doc: Document, context: int) -> tuple[list[str], list[str] | None]:
+def component_inputs(
+    doc: Document, context: int, chars: int = CONTEXT_CHARS
+) -> tuple[list[str], list[str] | None]:
     firsts = [s.text for s in doc.sentences]
     if context <= 0:
         return firsts, None
-    seconds = [context_string(doc.sentences, i, context) or "" for i in range(len(firsts))]
+    seconds = [context_string(doc.sentences, i, context, chars) or "" for i in range(len(firsts))]
     return firsts, seconds
 
 
-def component_examples(docs: Sequence[Document], context: int) -> list[PairExample]:
+def component_examples(
+    docs: Sequence[Document], context: int, chars: int = CONTEXT_CHARS
+) -> list[PairExample]:
     out = []
     for doc in docs:
-        firsts, seconds = component_inputs(doc, context)
+        firsts, seconds = component_inputs(doc, context, chars)
         for i, sent in enumerate(doc.sentences):
             if sent.role in ROLES:
                 second = seconds[i] if seconds else None

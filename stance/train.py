@@ -84,6 +84,7 @@ def train(config: TrainConfig, output_dir: str | Path, *, resume: bool = False) 
         extra={
             "window_stride": config.window_stride,
             "mean_pool": config.mean_pool,
+            "context_chars": config.context_chars,
             "dev_scores": summary,
         },
     )

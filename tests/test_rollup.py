@@ -111,3 +111,26 @@ def test_decode_spans_drops_runs_shorter_than_a_component() -> None:
     assert decode_spans(text, _words(text), tags) == []
     tags = ["B-claim"] * MIN_SPAN_WORDS + ["O"] * (7 - MIN_SPAN_WORDS)
     assert [s.label for s in decode_spans(text, _words(text), tags)] == ["claim"]
+
+
+def test_context_keeps_the_edges_and_at_most_chars_per_side() -> None:
+    from stance.doc import Document
+    from stance.model import PartInfo
+    from stance.tasks import component_inputs
+
+    texts = ["Premier point établi.", "Donc il faut agir.", "Car le temps presse vraiment."]
+    sents, start = [], 0
+    for t in texts:
+        sents.append(Sentence(len(sents), start, start + len(t), t))
+        start += len(t) + 1
+    doc = Document(id="d", text=" ".join(texts), sentences=tuple(sents))
+    _, wide = component_inputs(doc, 1, chars=200)
+    assert wide == [
+        "[début] [phrase] Donc il faut agir.",
+        "Premier point établi. [phrase] Car le temps presse vraiment.",
+        "Donc il faut agir. [phrase] [fin]",
+    ]
+    _, narrow = component_inputs(doc, 1, chars=8)
+    assert narrow[1] == " établi. [phrase] Car le t"  # the near end of each neighbour
+    assert PartInfo("component", ("claim",), "b").context_chars == 120  # parts saved before
+    assert PartInfo("component", ("claim",), "b", extra={"context_chars": 8}).context_chars == 8

@@ -116,3 +116,40 @@ def test_neutral_examples_pair_training_targets_with_neutral_text() -> None:
     assert {e.first for e in out} <= users
     assert all(e.label == "none" and not e.annotated and e.second in sentences for e in out)
     assert len(neutral_examples(examples, sentences[:3], share=0.5, seed=0)) == 3
+
+
+def test_rebuttal_examples_report_another_comment_then_answer_it() -> None:
+    from stance.targets import rebuttal_examples
+
+    favor, against = "Oui, le climat l'exige.", "Non, le tourisme en souffrirait."
+    examples = _examples(favor, against) + [
+        PairExample(Q, "Oui, taxons enfin les avions.", "favor", "q1"),
+        PairExample(Q, "Non, jamais.", "against", "q1", annotated=False),  # rule-made: skipped
+    ]
+    out = rebuttal_examples(examples, share=1.0, seed=0)
+    assert out and all(not e.annotated and e.first == Q for e in out)  # Macron has no partner
+    rebuttals = agreements = 0
+    for ex in out:
+        quoted, _, answer = ex.second.partition("« ")[2].partition(" » ")
+        source = next(e for e in examples if e.second == quoted)
+        own = next(e for e in examples if answer.endswith(" " + e.second[0].lower() + e.second[1:]))
+        assert own.label == ex.label and own is not source and source.annotated
+        if source.label == ex.label:
+            agreements += 1
+            assert answer.startswith(("Ils ont raison", "C'est juste", "Et c'est vrai"))
+        else:
+            rebuttals += 1
+            assert answer.startswith(("Mais", "Pourtant", "C'est faux", "En réalité"))
+    assert rebuttals and agreements
+    assert rebuttal_examples(examples, share=0.0, seed=0) == []
+
+
+def test_rebuttal_examples_never_mix_languages_or_overflow_the_window() -> None:
+    from stance.targets import REBUTTAL_CHARS, rebuttal_examples
+
+    examples = [
+        PairExample(Q, "Oui, le climat l'exige.", "favor", "q1"),
+        PairExample(Q, "Nein, das ist nicht fair.", "against", "q1"),  # no French partner
+        PairExample(Q, "Non. " + "x" * REBUTTAL_CHARS, "against", "q1"),  # too long for any
+    ]
+    assert rebuttal_examples(examples, share=1.0, seed=0) == []

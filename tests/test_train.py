@@ -59,6 +59,8 @@ def _run(task: str, base: Path, method: str, tmp: Path) -> tuple[Path, dict]:
             "lora_r": 4,
             "lora_alpha": 8,
             "none_pairs": 0.5,
+            "context": 1 if task == "component" else 0,
+            "context_chars": 40,
         }
     )
     out = tmp / "model"
@@ -101,6 +103,7 @@ def test_train_save_load(
         json.loads((out / "stance_part.json").read_text())["labels"]
     )
     assert (out / "README.md").read_text().startswith("---")
+    assert load_part(out)[2].context_chars == 40  # prediction cuts the context as training did
     if method.startswith("lora"):  # the compact form (what models/ ships) predicts the same
         np.testing.assert_allclose(_predict(out / "adapter", task), first, atol=1e-4)
     if method == "lora+full":

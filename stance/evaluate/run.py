@@ -112,7 +112,7 @@ def component_predictions(nlp: Pipeline, docs: list[Document]) -> Predictions:
     seconds: list[str] = []
     gold: list[str] = []
     for doc in docs:
-        a, b = component_inputs(doc, part.info.context)
+        a, b = component_inputs(doc, part.info.context, part.info.context_chars)
         firsts += a
         seconds += b if b is not None else [""] * len(a)
         gold += [s.role or "none" for s in doc.sentences]
