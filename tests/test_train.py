@@ -59,7 +59,6 @@ def _run(task: str, base: Path, method: str, tmp: Path) -> tuple[Path, dict]:
             "lora_r": 4,
             "lora_alpha": 8,
             "none_pairs": 0.5,
-            "context": 1 if task == "component" else 0,
             "context_chars": 40,
         }
     )
