@@ -52,8 +52,8 @@ TASK_LIMITS = {
 
 
 RECIPE_NOTES = {  # config field -> what it changes, in words ({} = the field's value)
-    "context": "- Input: the sentence plus {} neighbouring sentence(s) per side, with "
-    "paragraph-edge markers.",
+    "context": "- Input: the sentence plus {} neighbouring sentence(s) per side (at most "
+    "{chars} characters each), with paragraph-edge markers.",
     "mean_pool": "- A fixed extra encoder layer puts the mean of the token states at `<s>` "
     "(`stance/pooling.py`): a plain BERT with one more layer.",
     "statement_pairs": "- {:.0%} of the pairs whose question could be rewritten are repeated "
@@ -76,7 +76,12 @@ RECIPE_NOTES = {  # config field -> what it changes, in words ({} = the field's 
 
 def recipe_notes(config: dict[str, Any]) -> list[str]:
     """The choices in the config that change what the model sees, in words."""
-    notes = [note.format(config[key]) for key, note in RECIPE_NOTES.items() if config.get(key)]
+    chars = config.get("context_chars", 120)  # runs saved before it was an option used 120
+    notes = [
+        note.format(config[key], chars=chars)
+        for key, note in RECIPE_NOTES.items()
+        if config.get(key)
+    ]
     return [""] + notes if notes else []
 
 

@@ -132,3 +132,12 @@ def _last(out: Path) -> str:
         (out / "checkpoints").glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1])
     )
     return ckpts[-1].name
+
+
+def test_card_states_the_context_the_part_reads() -> None:
+    from stance.card import recipe_notes
+
+    wide = "\n".join(recipe_notes({"context": 2, "context_chars": 300}))
+    assert "plus 2 neighbouring sentence(s) per side (at most 300 characters each)" in wide
+    assert "at most 120 characters" in "\n".join(recipe_notes({"context": 1}))  # older runs
+    assert not any("Input:" in n for n in recipe_notes({"context": 0, "context_chars": 300}))
