@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from stance.model import PartInfo
+from stance.tasks import CONTEXT_CHARS
 
 DATA_CREDITS = {
     "component": "PE-FR (Persuasive Essays, Stab & Gurevych 2017, French MT with projected labels, "
@@ -76,7 +77,7 @@ RECIPE_NOTES = {  # config field -> what it changes, in words ({} = the field's 
 
 def recipe_notes(config: dict[str, Any]) -> list[str]:
     """The choices in the config that change what the model sees, in words."""
-    chars = config.get("context_chars", 120)  # runs saved before it was an option used 120
+    chars = config.get("context_chars", CONTEXT_CHARS)  # older runs: the default
     notes = [
         note.format(config[key], chars=chars)
         for key, note in RECIPE_NOTES.items()

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from stance.tasks import CONTEXT_CHARS
+
 TASKS = ("component", "span", "stance")
 METHODS = ("lora", "full", "frozen-embeddings")
 
@@ -30,7 +32,7 @@ class TrainConfig:
     batch_size: int = 16
     max_length: int = 128
     context: int = 0  # component: neighbouring sentences given on each side (0 = none)
-    context_chars: int = 120  # component: most characters of context kept on each side
+    context_chars: int = CONTEXT_CHARS  # component: most characters of context per side
     merge_majorclaim: bool = True  # span: MajorClaim counted as claim
     none_pairs: float = 0.25  # stance: unrelated (question, comment) pairs added as `none`
     french_targets: bool = False  # stance: German X-Stance rows get the French question as target

@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from stance.tasks import CONTEXT_CHARS
+
 PART_FILE = "stance_part.json"
 TOKEN_TASKS = ("span",)
 
@@ -41,8 +43,9 @@ class PartInfo:
 
     @property
     def context_chars(self) -> int:
-        """Characters of context per side the part was trained with (120 before it was saved)."""
-        return int(self.extra.get("context_chars", 120))
+        """Characters of context per side the part was trained with (parts saved before it was
+        an option used the default)."""
+        return int(self.extra.get("context_chars", CONTEXT_CHARS))
 
     def save(self, directory: Path) -> None:
         data = {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
