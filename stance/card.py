@@ -34,8 +34,9 @@ AUTO_CLASS = {
 
 TASK_LIMITS = {
     "component": [
-        "- PE-FR dev macro-F1 is about 0.70: premises are often read as claims (the commonest "
-        "error), and the 0.80 target is not met.",
+        "- PE-FR dev macro-F1 is 0.68 on lone sentences and 0.75 in essays (with neighbours): "
+        "premises are often read as claims (the commonest error), and the 0.80 target is not "
+        "met.",
     ],
     "span": [
         "- Spans are decoded by `stance.tasks.decode_spans`: runs of non-O words, runs under 3 "
@@ -54,7 +55,9 @@ TASK_LIMITS = {
 
 RECIPE_NOTES = {  # config field -> what it changes, in words ({} = the field's value)
     "context": "- Input: the sentence plus {} neighbouring sentence(s) per side (at most "
-    "{chars} characters each), with paragraph-edge markers.",
+    "{chars} characters each), with paragraph-edge markers: the pair's second text is "
+    "`<before> [phrase] <after>`, `[début]` / `[fin]` at paragraph edges "
+    "(`stance.tasks.context_string`).",
     "mean_pool": "- A fixed extra encoder layer puts the mean of the token states at `<s>` "
     "(`stance/pooling.py`): a plain BERT with one more layer.",
     "statement_pairs": "- {:.0%} of the pairs whose question could be rewritten are repeated "

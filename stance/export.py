@@ -49,7 +49,9 @@ def export_hf(model: str | Path | None, task: str, out: Path) -> Path:
     exported.save(out)
     scores = dict(info.extra.get("dev_scores", {}))
     scores["temperature_folded"] = info.temperature
-    write_model_card(out, exported, {"exported_from": str(src), "context": info.context}, scores)
+    settings = {"exported_from": str(src), "context": info.context}
+    settings["context_chars"] = info.context_chars  # the card tells users how to build inputs
+    write_model_card(out, exported, settings, scores)
     return out
 
 

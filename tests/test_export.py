@@ -36,6 +36,8 @@ def test_export_opens_and_matches(tiny_pipeline: Path, tmp_path: Path, task: str
     else:
         first, second = "Il faut taxer le kérosène.", "[début] [phrase] [fin]"
         ours = nlp.component.proba([first], [second])[0]
+        card = (out / "README.md").read_text()
+        assert "1 neighbouring sentence(s) per side (at most 90 characters each)" in card
     theirs = {d["label"]: d["score"] for d in clf({"text": first, "text_pair": second})}
     np.testing.assert_allclose([theirs[label] for label in labels], ours, atol=1e-4)
 

@@ -218,6 +218,7 @@ def build_tiny_pipeline(root: Path, kind: str = "bert") -> Path:
                 "patience": 100,
                 "none_pairs": 0.5,
                 "context": 1,
+                "context_chars": 90,  # not the default: exports and cards must carry it
                 "mean_pool": task == "stance",  # as the shipped stance part
             }
         )
