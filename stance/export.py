@@ -49,8 +49,11 @@ def export_hf(model: str | Path | None, task: str, out: Path) -> Path:
     exported.save(out)
     scores = dict(info.extra.get("dev_scores", {}))
     scores["temperature_folded"] = info.temperature
-    settings = {"exported_from": str(src), "context": info.context}
-    settings["context_chars"] = info.context_chars  # the card tells users how to build inputs
+    settings = {  # the card tells users how to build the inputs
+        "exported_from": str(src),
+        "context": info.context,
+        "context_chars": info.context_chars,
+    }
     write_model_card(out, exported, settings, scores)
     return out
 

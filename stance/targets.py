@@ -155,22 +155,23 @@ def rebuttal_examples(
     view (docs/training.md).
     """
     rng = random.Random(seed + 4)
+    labelled = [
+        (ex, " ".join(ex.second.split()))
+        for ex in examples
+        if ex.annotated and ex.label in ("favor", "against") and ex.second
+    ]
+    languages = [_language(comment) for _, comment in labelled]
     by_target: dict[tuple[str, str, str], list[str]] = {}
-    for ex in examples:
-        if ex.annotated and ex.label in ("favor", "against") and ex.second:
-            text = " ".join(ex.second.split())
-            by_target.setdefault((ex.first, ex.label, _language(text)), []).append(text)
+    for (ex, comment), lang in zip(labelled, languages, strict=True):
+        by_target.setdefault((ex.first, ex.label, lang), []).append(comment)
     out: list[PairExample] = []
-    for ex in examples:
-        if not ex.annotated or ex.label not in ("favor", "against") or not ex.second:
-            continue
+    for (ex, comment), lang in zip(labelled, languages, strict=True):
         if rng.random() >= share:
             continue
-        comment = " ".join(ex.second.split())
         rebut = rng.random() < 0.7
         side = ("against" if ex.label == "favor" else "favor") if rebut else ex.label
         room = REBUTTAL_CHARS - len(comment)
-        pool = by_target.get((ex.first, side, _language(comment)), [])
+        pool = by_target.get((ex.first, side, lang), [])
         others = [c for c in pool if c != comment and len(c) < room]
         if not others:
             continue
