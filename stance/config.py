@@ -24,6 +24,9 @@ class TrainConfig:
 
     task: str = "component"
     base: str = "e5-small-offline"  # hub name, local dir, or the built-in offline e5
+    # a run of the same base whose encoder starts this one (intermediate-task transfer, e.g. the
+    # span tagger's encoder for roles); the run is still a change of `base`, so it ships as one
+    init_encoder: str = ""
     data: tuple[str, ...] = ()  # "format:path" specs; empty = the task's default sets
     dev_data: tuple[str, ...] = ()  # same; empty = the task's default dev split
     method: str = "lora"

@@ -110,6 +110,8 @@ def encode_datasets(
 def _build_model(config: TrainConfig, base: str, labels: tuple[str, ...]) -> torch.nn.Module:
     auto = _auto_class(config.task)
     model = auto.from_pretrained(base, **_label_kwargs(labels))
+    if config.init_encoder:
+        load_encoder(model, Path(config.init_encoder), config.base)
     n_layers = int(model.config.num_hidden_layers)  # the encoder's own layers
     if config.mean_pool:
         add_mean_pool_layer(model)
@@ -138,6 +140,27 @@ def _build_model(config: TrainConfig, base: str, labels: tuple[str, ...]) -> tor
         modules_to_save=heads + [f"encoder.layer.{i}" for i in full],
     )
     return get_peft_model(model, lora)
+
+
+def load_encoder(model: torch.nn.Module, run: Path, base: str) -> None:
+    """Start from another run's encoder layers (same base: embeddings and pooler stay the base's).
+
+    Why: a tagger trained with a label per word knows where components are; a sentence
+    classifier that starts from it learns roles from that (docs/training.md).
+    """
+    from safetensors.torch import load_file
+
+    if not (run / "model.safetensors").is_file():
+        raise FileNotFoundError(f"init_encoder: no model.safetensors in {run}")
+    if PartInfo.load(run).base != base:
+        raise ValueError(f"init_encoder: {run} was trained from another base than {base!r}")
+    prefix = f"{model.base_model_prefix}.encoder."
+    weights = load_file(str(run / "model.safetensors"))
+    encoder = {k: v for k, v in weights.items() if k.startswith(prefix)}
+    own = {k for k in model.state_dict() if k.startswith(prefix)}
+    if set(encoder) != own:
+        raise ValueError(f"init_encoder: {run} does not hold this model's encoder layers")
+    model.load_state_dict(encoder, strict=False)
 
 
 def _training_args(config: TrainConfig, out: Path, n_train: int) -> Any:

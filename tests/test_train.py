@@ -141,3 +141,34 @@ def test_card_states_the_context_the_part_reads() -> None:
     assert "plus 2 neighbouring sentence(s) per side (at most 300 characters each)" in wide
     assert "at most 120 characters" in "\n".join(recipe_notes({"context": 1}))  # older runs
     assert not any("Input:" in n for n in recipe_notes({"context": 0, "context_chars": 300}))
+
+
+def test_init_encoder_starts_from_another_run(bases: dict[str, Path], tmp_path: Path) -> None:
+    """`init_encoder` copies a tagger's encoder layers (not embeddings or head) to a classifier."""
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoModelForTokenClassification
+
+    from stance.model import PartInfo
+    from stance.train import load_encoder
+
+    base = str(bases["bert"])
+    tagger = AutoModelForTokenClassification.from_pretrained(base, num_labels=5)
+    with torch.no_grad():
+        for p in tagger.bert.encoder.parameters():
+            p.add_(0.5)
+    run = tmp_path / "tagger"
+    tagger.save_pretrained(run)
+    PartInfo(
+        task="span", labels=("O", "B-claim", "I-claim", "B-premise", "I-premise"), base=base
+    ).save(run)
+
+    model = AutoModelForSequenceClassification.from_pretrained(base, num_labels=3)
+    fresh = AutoModelForSequenceClassification.from_pretrained(base, num_labels=3)
+    load_encoder(model, run, base)
+    layer = "encoder.layer.0.attention.self.query.weight"
+    assert torch.equal(model.bert.get_parameter(layer), tagger.bert.get_parameter(layer))
+    assert not torch.equal(model.bert.get_parameter(layer), fresh.bert.get_parameter(layer))
+    emb = "embeddings.word_embeddings.weight"
+    assert torch.equal(model.bert.get_parameter(emb), fresh.bert.get_parameter(emb))
+    with pytest.raises(ValueError, match="another base"):
+        load_encoder(model, run, "e5-small-offline")
