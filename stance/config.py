@@ -41,6 +41,7 @@ class TrainConfig:
     french_targets: bool = False  # stance: German X-Stance rows get the French question as target
     statement_pairs: float = 0.0  # stance: share of pairs repeated with the question as a statement
     reasoned_pairs: float = 0.0  # stance: share of pairs also given as "statement, car <comment>"
+    negated_targets: float = 0.0  # stance: share also given toward the negated statement, flipped
     rebuttal_pairs: float = 0.0  # stance: share also given after a reported view on the same target
     casual_targets: float = 0.0  # stance: share of targets lowercased, final mark dropped
     neutral_pairs: float = 0.0  # stance: `none` pairs with non-argumentative PE-FR sentences

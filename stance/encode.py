@@ -48,6 +48,8 @@ def _augment_stance(examples: list[PairExample], config: TrainConfig) -> list[Pa
         examples += targets.statement_examples(examples, config.statement_pairs, config.seed)
     if config.reasoned_pairs:
         examples += targets.reasoned_examples(examples, config.reasoned_pairs, config.seed)
+    if config.negated_targets:
+        examples += targets.negated_examples(examples, config.negated_targets, config.seed)
     if config.rebuttal_pairs:
         examples += targets.rebuttal_examples(examples, config.rebuttal_pairs, config.seed)
     if config.neutral_pairs:

@@ -5,7 +5,8 @@ claim ("Il faut interdire les vols intérieurs courts"). ``question_to_statement
 common question shapes as a statement and its negation, so that training
 (``statement_examples``) also shows statement targets, plus explicit pairs where the text
 restates the target (favor) or negates it (against), bare or with a comment as its reason
-(``reasoned_examples``).
+(``reasoned_examples``), and the comment toward the negated statement with the opposite label
+(``negated_examples``).
 """
 
 from __future__ import annotations
@@ -95,6 +96,27 @@ def reasoned_examples(
         out.append(
             PairExample(rng.choice((ex.first, rewritten[0])), text, ex.label, ex.group, False)
         )
+    return out
+
+
+def negated_examples(examples: Sequence[PairExample], share: float, seed: int) -> list[PairExample]:
+    """For a ``share`` of the labelled pairs, the same comment toward the *negated* statement
+    ("Il ne faut pas X."), with the opposite label.
+
+    On questions it has never seen, a model can score well by reading the comment's tone alone
+    ("Oui, …", "Non, …") and ignore the target; TF-IDF + LR on the comment does just that. The
+    same text with two opposite targets and two opposite labels can only be learnt by reading
+    the target (docs/training.md, "Negated targets").
+    """
+    rng = random.Random(seed + 5)
+    flip = {"favor": "against", "against": "favor"}
+    out: list[PairExample] = []
+    for ex in examples:
+        rewritten = question_to_statements(ex.first)
+        if rewritten is None or ex.label not in flip or not ex.annotated:
+            continue
+        if rng.random() < share:
+            out.append(PairExample(rewritten[1], ex.second, flip[ex.label], ex.group, False))
     return out
 
 

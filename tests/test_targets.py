@@ -91,6 +91,22 @@ def test_reasoned_examples_state_the_comments_side_and_give_it_as_reason() -> No
     assert reasoned_examples(examples, share=0.0, seed=0) == []
 
 
+def test_negated_examples_flip_the_label_toward_the_negated_statement() -> None:
+    from stance.targets import negated_examples
+
+    examples = _examples("Oui, enfin !", "Non, le tourisme en souffrirait.")
+    examples.append(PairExample(Q, "Il faut taxer le kérosène.", "favor", "q1", annotated=False))
+    extra = negated_examples(examples, share=1.0, seed=0)
+    neg = "Il ne faut pas taxer le kérosène."
+    assert sorted((e.first, e.second, e.label) for e in extra) == [
+        (neg, "Non, le tourisme en souffrirait.", "favor"),
+        (neg, "Oui, enfin !", "against"),
+    ]  # `none`, rule-built rows and targets that are no question are left alone
+    assert all(e.group == "q1" and not e.annotated for e in extra)
+    assert negated_examples(examples, share=0.0, seed=0) == []
+    assert 30 < len(negated_examples(examples * 50, share=0.5, seed=0)) < 70
+
+
 def test_casual_targets_lowercase_and_drop_the_final_mark() -> None:
     from stance.targets import casual_targets
 
