@@ -36,6 +36,8 @@ DEV_EVALS = {  # task -> (name, format, path relative to the data dir, split)
         ("xstance-de", "xstance", "xstance/valid.de.jsonl", "dev"),  # the same, German comments
         ("efra", "efra", "efra/macron_train.csv", "dev"),  # unseen tweets, 3-way
         ("jsonl", "jsonl", "STANCE_DEV", None),  # French X-Stance and E-FRA together, 3-way
+        # French dev comments toward the question as a statement and as its negation (flipped)
+        ("xstance-statements", "xstance", "XSTANCE_STATEMENTS", None),
     ],
 }
 
@@ -149,6 +151,18 @@ def write_stance_dev(path: Path) -> None:
     path.write_text("".join(json.dumps(to_record(d), ensure_ascii=False) + "\n" for d in dev))
 
 
+def write_statement_dev(path: Path) -> None:
+    """French X-Stance dev rows toward statement and negated targets (``targets.restated_rows``)."""
+    from stance.data import data_dir, load_dataset
+    from stance.targets import restated_rows
+
+    source = data_dir() / "xstance/valid.fr.jsonl"
+    ids = {d.id for d in load_dataset("xstance", source, split="dev")}
+    rows = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line]
+    dev_rows = restated_rows([r for r in rows if str(r["id"]) in ids])
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in dev_rows))
+
+
 def evaluate_all(model: Path, reports: Path, tasks: tuple[str, ...] = TASKS) -> dict[str, float]:
     from stance.data import data_dir
     from stance.evaluate.run import evaluate_model
@@ -156,13 +170,15 @@ def evaluate_all(model: Path, reports: Path, tasks: tuple[str, ...] = TASKS) -> 
     reports.mkdir(parents=True, exist_ok=True)
     stance_dev = reports / "stance_dev.jsonl"
     write_stance_dev(stance_dev)
+    derived = {"STANCE_DEV": stance_dev, "XSTANCE_STATEMENTS": reports / "xstance_statements.jsonl"}
+    write_statement_dev(derived["XSTANCE_STATEMENTS"])
     saved = reports / "dev_scores.json"
     scores = json.loads(saved.read_text()) if saved.exists() else {}
     for task, evals in DEV_EVALS.items():
         if task not in tasks:
             continue
         for name, fmt, rel, split in evals:
-            path = stance_dev if rel == "STANCE_DEV" else data_dir() / rel
+            path = derived.get(rel, data_dir() / rel)
             rep = evaluate_model(model, task, path, fmt, reports / f"{task}-{name}", split=split)
             key = f"{task}/{name}"
             scores[key] = rep["macro_f1"]

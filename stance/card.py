@@ -65,6 +65,8 @@ RECIPE_NOTES = {  # config field -> what it changes, in words ({} = the field's 
     "(`stance/targets.py`).",
     "reasoned_pairs": "- {:.0%} of those pairs again as a text that states the comment's side "
     "and gives the comment as its reason (`stance/targets.py`).",
+    "negated_targets": "- {:.0%} of the pairs whose question could be rewritten again toward "
+    'the negated statement ("Il ne faut pas …") with the opposite label (`stance/targets.py`).',
     "rebuttal_pairs": "- {:.0%} of the pairs again after a reported view on the same target, "
     "rebutted or endorsed: « <other comment> » Mais <comment> (`stance/targets.py`).",
     "neutral_pairs": "- `none` pairs with non-argumentative PE-FR sentences ({:.0%} of the "

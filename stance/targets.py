@@ -120,6 +120,27 @@ def negated_examples(examples: Sequence[PairExample], share: float, seed: int) -
     return out
 
 
+def restated_rows(rows: Sequence[dict]) -> list[dict]:
+    """X-Stance rows again with the question as a statement (same label) and as its negation
+    (opposite label), for every rewritable question: a dev set of the targets users type.
+
+    A model that reads the comment's tone and not the target answers both the same way and
+    scores about chance on it (docs/training.md, "Negated targets").
+    """
+    flip = {"FAVOR": "AGAINST", "AGAINST": "FAVOR"}
+    out = []
+    for row in rows:
+        rewritten = question_to_statements(row["question"])
+        if rewritten is None or row["label"] not in flip:
+            continue
+        statement, negation = rewritten
+        out.append({**row, "id": f"{row['id']}-s", "question": statement})
+        out.append(
+            {**row, "id": f"{row['id']}-n", "question": negation, "label": flip[row["label"]]}
+        )
+    return out
+
+
 def casual_targets(examples: Sequence[PairExample], share: float, seed: int) -> list[PairExample]:
     """A ``share`` of the targets written as users type them: lower case, no final mark.
 

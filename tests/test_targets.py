@@ -107,6 +107,21 @@ def test_negated_examples_flip_the_label_toward_the_negated_statement() -> None:
     assert 30 < len(negated_examples(examples * 50, share=0.5, seed=0)) < 70
 
 
+def test_restated_rows_keep_the_label_for_the_statement_and_flip_it_for_the_negation() -> None:
+    from stance.targets import restated_rows
+
+    rows = [
+        {"id": 1, "question": Q, "comment": "Oui.", "label": "FAVOR", "question_id": 7},
+        {"id": 2, "question": "Approuvez-vous X ?", "comment": "Non.", "label": "AGAINST"},
+    ]
+    out = restated_rows(rows)
+    assert [(r["id"], r["question"], r["label"]) for r in out] == [
+        ("1-s", "Il faut taxer le kérosène.", "FAVOR"),
+        ("1-n", "Il ne faut pas taxer le kérosène.", "AGAINST"),
+    ]  # a question that cannot be rewritten is left out
+    assert all(r["comment"] == "Oui." and r["question_id"] == 7 for r in out)
+
+
 def test_casual_targets_lowercase_and_drop_the_final_mark() -> None:
     from stance.targets import casual_targets
 
