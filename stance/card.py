@@ -49,6 +49,9 @@ TASK_LIMITS = {
         "- On X-Stance questions never seen in training it is only level with TF-IDF + LR; "
         "it is clearly better on tweets (E-FRA).",
         "- A target never seen in training is harder (see the dev scores per partition).",
+        "- It reads the text's tone more than the target's wording: toward a statement and its "
+        'negation ("Il faut X." / "Il ne faut pas X.") it mostly answers alike '
+        "(`xstance-statements` dev, docs/training.md).",
     ],
 }
 
