@@ -168,10 +168,13 @@ def evaluate_all(model: Path, reports: Path, tasks: tuple[str, ...] = TASKS) -> 
     from stance.evaluate.run import evaluate_model
 
     reports.mkdir(parents=True, exist_ok=True)
-    stance_dev = reports / "stance_dev.jsonl"
-    write_stance_dev(stance_dev)
-    derived = {"STANCE_DEV": stance_dev, "XSTANCE_STATEMENTS": reports / "xstance_statements.jsonl"}
-    write_statement_dev(derived["XSTANCE_STATEMENTS"])
+    derived = {  # dev sets built from the research files, only when the stance part is scored
+        "STANCE_DEV": reports / "stance_dev.jsonl",
+        "XSTANCE_STATEMENTS": reports / "xstance_statements.jsonl",
+    }
+    if "stance" in tasks:
+        write_stance_dev(derived["STANCE_DEV"])
+        write_statement_dev(derived["XSTANCE_STATEMENTS"])
     saved = reports / "dev_scores.json"
     scores = json.loads(saved.read_text()) if saved.exists() else {}
     for task, evals in DEV_EVALS.items():

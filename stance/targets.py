@@ -18,6 +18,8 @@ from dataclasses import replace
 
 from stance.tasks import PairExample
 
+_OPPOSITE = {"favor": "against", "against": "favor"}
+
 _MODAL = re.compile(
     r"^(?P<subj>.+?)\s+(?P<verb>doit|doivent|devrait|devraient|peut|peuvent)"
     r"-(?:t-)?(?:il|elle|ils|elles)\s+(?P<rest>.+?)\s*\?$"
@@ -109,14 +111,13 @@ def negated_examples(examples: Sequence[PairExample], share: float, seed: int) -
     the target (docs/training.md, "Negated targets").
     """
     rng = random.Random(seed + 5)
-    flip = {"favor": "against", "against": "favor"}
     out: list[PairExample] = []
     for ex in examples:
         rewritten = question_to_statements(ex.first)
-        if rewritten is None or ex.label not in flip or not ex.annotated:
+        if rewritten is None or ex.label not in _OPPOSITE or not ex.annotated:
             continue
         if rng.random() < share:
-            out.append(PairExample(rewritten[1], ex.second, flip[ex.label], ex.group, False))
+            out.append(PairExample(rewritten[1], ex.second, _OPPOSITE[ex.label], ex.group, False))
     return out
 
 
@@ -127,17 +128,16 @@ def restated_rows(rows: Sequence[dict]) -> list[dict]:
     A model that reads the comment's tone and not the target answers both the same way and
     scores about chance on it (docs/training.md, "Negated targets").
     """
-    flip = {"FAVOR": "AGAINST", "AGAINST": "FAVOR"}
     out = []
     for row in rows:
         rewritten = question_to_statements(row["question"])
-        if rewritten is None or row["label"] not in flip:
+        label = row["label"].lower()  # the file's labels are FAVOR / AGAINST
+        if rewritten is None or label not in _OPPOSITE:
             continue
         statement, negation = rewritten
+        opposite = _OPPOSITE[label].upper()
         out.append({**row, "id": f"{row['id']}-s", "question": statement})
-        out.append(
-            {**row, "id": f"{row['id']}-n", "question": negation, "label": flip[row["label"]]}
-        )
+        out.append({**row, "id": f"{row['id']}-n", "question": negation, "label": opposite})
     return out
 
 
