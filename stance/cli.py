@@ -232,7 +232,7 @@ def evaluate(
     out: Annotated[Path, typer.Option("-o", "--out", help="Report directory")] = Path("report"),
     model: ModelOpt = None,
     split: Annotated[
-        str | None, typer.Option(help="Split to keep (sentences.tsv: train|dev)")
+        str | None, typer.Option(help="Split to keep: train|dev (X-Stance also: comments)")
     ] = None,
     baselines: Annotated[bool, typer.Option(help="Train majority + TF-IDF baselines")] = True,
     compare: Annotated[list[Path] | None, typer.Option(help="Diff these report.json files")] = None,

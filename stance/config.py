@@ -39,6 +39,7 @@ class TrainConfig:
     merge_majorclaim: bool = True  # span: MajorClaim counted as claim
     none_pairs: float = 0.25  # stance: unrelated (question, comment) pairs added as `none`
     french_targets: bool = False  # stance: German X-Stance rows get the French question as target
+    hold_out_authors: bool = False  # stance: train without the X-Stance `comments` split's authors
     statement_pairs: float = 0.0  # stance: share of pairs repeated with the question as a statement
     reasoned_pairs: float = 0.0  # stance: share of pairs also given as "statement, car <comment>"
     negated_targets: float = 0.0  # stance: share also given toward the negated statement, flipped
@@ -54,6 +55,7 @@ class TrainConfig:
     full_layers: int = 0  # lora: the top N layers are trained in full instead (kept in the adapter)
     full_learning_rate: float = 5e-5  # learning rate of those fully trained layers
     mean_pool: bool = False  # component/stance: classify a mean-pooled state (stance.pooling)
+    probe_head: bool = False  # component/stance: start the head from a linear probe (stance.probe)
     lowercase_aug: float = 0.0  # component: share of training examples lowercased (robustness)
     warmup_ratio: float = 0.06
     weight_decay: float = 0.01
@@ -71,6 +73,8 @@ class TrainConfig:
             raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
         if self.mean_pool and self.task == "span":
             raise ValueError("mean_pool is for sentence-level tasks (component, stance), not span")
+        if self.probe_head and (self.task == "span" or self.method == "lora"):
+            raise ValueError("probe_head is for full fine-tuning of component or stance")
         if not 0.0 <= self.distill_lexical <= 1.0 or (self.distill_lexical and self.task == "span"):
             raise ValueError("distill_lexical is a weight in [0, 1], for component or stance")
 

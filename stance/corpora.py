@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from stance.config import TrainConfig
-from stance.data import _json_lines, data_dir, load_dataset, split_by_group
+from stance.data import _json_lines, data_dir, held_out_author, load_dataset, split_by_group
 from stance.doc import Document
 
 
@@ -59,13 +59,17 @@ def _span_defaults() -> tuple[list[Document], list[Document]]:
     return train, dev
 
 
-def stance_pool(french_targets: bool = False) -> tuple[list[Document], list[Document]]:
+def stance_pool(
+    french_targets: bool = False, hold_out_authors: bool = False
+) -> tuple[list[Document], list[Document]]:
     """X-Stance FR+DE (split by question), E-FRA (split by tweet), few-shot X-Stance FR train rows.
 
     Dev keeps only French rows, so selection measures what users get. The E-FRA few-shot files
     are samples of the same tweets as ``macron_train.csv`` and are not used (they would leak
     into the E-FRA dev part). ``french_targets``: German comments are paired with the French
     wording of their question (``questions.fr.jsonl``), because users type French targets.
+    ``hold_out_authors``: the comments of the X-Stance ``comments`` split (held-out authors on
+    training questions) stay out, so that a run can be scored on new comments.
     """
     root = data_dir()
     fr = load_dataset("xstance", root / "xstance/valid.fr.jsonl")
@@ -73,6 +77,9 @@ def stance_pool(french_targets: bool = False) -> tuple[list[Document], list[Docu
     fr_train, fr_dev = split_by_group(fr, key="question_id", dev_fraction=0.2, seed=13)
     dev_questions = {d.meta.get("question_id") for d in fr_dev}
     de_train = [d for d in de if d.meta.get("question_id") not in dev_questions]
+    if hold_out_authors:  # the "new comments" dev sets (load_dataset split="comments")
+        fr_train = [d for d in fr_train if not held_out_author(d)]
+        de_train = [d for d in de_train if not held_out_author(d)]
     if french_targets:
         de_train = with_french_questions(de_train, root / "xstance/questions.fr.jsonl")
     efra = load_dataset("efra", root / "efra/macron_train.csv")
@@ -111,5 +118,5 @@ Corpus = tuple[list[Document], list[Document]]
 DEFAULTS: dict[str, Callable[[TrainConfig], Corpus]] = {  # task -> (train, dev) for a run
     "component": lambda config: _component_defaults(),
     "span": lambda config: _span_defaults(),
-    "stance": lambda config: stance_pool(french_targets=config.french_targets),
+    "stance": lambda config: stance_pool(config.french_targets, config.hold_out_authors),
 }

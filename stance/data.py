@@ -15,12 +15,15 @@ One converter per format (``load_dataset(fmt, path)``), so training, evaluation 
 
 ``split``: files with a split in their name (PE-FR, AbstRCT) or column (``sentences.tsv``)
 keep the rows of that split; X-Stance and E-FRA, which ship a single part here, are split with
-``split_by_group`` (by question, by tweet); few-shot files are all ``train``.
+``split_by_group`` (by question, by tweet); few-shot files are all ``train``. X-Stance also has
+a ``comments`` split: comments on *training* questions by held-out authors
+(``held_out_author``), the "new comments" case of the X-Stance test, kept out of ``train``.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -36,6 +39,7 @@ from stance.io.conll import ROLE_OF_LABEL, bio_text, iter_blocks, role_sentences
 FORMATS = ("pe-fr-bio", "pe-fr-sentences", "xstance", "efra", "fewshot", "abstrct", "jsonl")
 STANCE_OF_LABEL = {"favor": "favor", "favour": "favor", "against": "against", "none": "none"}
 GROUP_KEYS = {"xstance": "question_id", "efra": "id"}  # formats split by split_by_group
+NEW_COMMENT_AUTHORS = 0.15  # X-Stance: share of authors whose training-question comments are dev
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 # folder under the data root, and file patterns per split (None: the only/all files)
@@ -110,7 +114,9 @@ def load_dataset(
         return docs
     if fmt in GROUP_KEYS:
         train, dev = split_by_group(docs, key=GROUP_KEYS[fmt])
-        chosen = {"train": train, "dev": dev}.get(split, [])
+        comments = [d for d in train if held_out_author(d)]
+        train = [d for d in train if not held_out_author(d)]
+        chosen = {"train": train, "dev": dev, "comments": comments}.get(split, [])
         return [replace(d, meta={**d.meta, "split": split}) for d in chosen]
     return [d for d in docs if d.meta.get("split") == split]
 
@@ -129,6 +135,19 @@ def split_by_group(
     train = [d for d in docs if _group_of(d, key) not in dev_groups]
     dev = [d for d in docs if _group_of(d, key) in dev_groups]
     return train, dev
+
+
+def held_out_author(doc: Document) -> bool:
+    """Whether an X-Stance comment's author is held out of training ("new comments" dev).
+
+    Decided by a hash of the author alone, so the same authors are held out whichever file or
+    subset is read (French, German, both), and a held-out author's comments never train.
+    """
+    author = doc.meta.get("author")
+    if not author:
+        return False
+    digest = int(hashlib.sha256(str(author).encode()).hexdigest(), 16)
+    return digest % 100 < NEW_COMMENT_AUTHORS * 100
 
 
 def to_record(doc: Document) -> dict[str, Any]:

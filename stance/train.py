@@ -42,6 +42,10 @@ def train(config: TrainConfig, output_dir: str | Path, *, resume: bool = False) 
     labels = labels_for(config)
     train_ds, dev_ds = encode_datasets(config, tokenizer, labels)
     model = _build_model(config, base, labels)
+    if config.probe_head and not (resume and _last_checkpoint(out)):
+        from stance.probe import probe_head
+
+        probe_head(model, train_ds, _collator(config, tokenizer))
     args = _training_args(config, out, len(train_ds))
     trainer = _make_weighted_trainer()(
         model=model,

@@ -104,6 +104,39 @@ def test_german_rows_can_take_the_french_question(data_root: Path) -> None:
     assert changed and all(d.meta.get("language") == "de" for d in changed)
 
 
+def test_xstance_new_comments_are_held_out_authors_on_training_questions(data_root: Path) -> None:
+    from stance.corpora import stance_pool
+
+    for lang, n in (("fr", 110), ("de", 318)):
+        path = data_root / f"xstance/valid.{lang}.jsonl"
+        train = load_dataset("xstance", path, split="train")
+        dev = load_dataset("xstance", path, split="dev")
+        comments = load_dataset("xstance", path, split="comments")
+        assert len(comments) == n
+        authors = {d.meta["author"] for d in comments}
+        questions = {d.meta["question_id"] for d in comments}
+        assert not authors & {d.meta["author"] for d in train}  # new authors ...
+        assert questions <= {d.meta["question_id"] for d in train}  # ... on seen questions
+        assert not questions & {d.meta["question_id"] for d in dev}
+        assert {d.meta["split"] for d in comments} == {"comments"}
+    held = {
+        d.id
+        for lang in ("fr", "de")
+        for d in load_dataset(
+            "xstance", data_root / f"xstance/valid.{lang}.jsonl", split="comments"
+        )
+    }
+    assert len(held) == 110 + 318
+    assert not held & {d.id for d in stance_pool(hold_out_authors=True)[0]}
+    assert held <= {d.id for d in stance_pool()[0]}  # the shipped recipe trains on them
+    # scored on new comments, the harness's baselines do not train on them either
+    from stance.evaluate.run import _baseline_data
+
+    fr_held = {d.text for d in load_dataset("xstance", data_root / "xstance", split="comments")}
+    assert not fr_held & set(_baseline_data("stance", "comments")[0])
+    assert fr_held <= set(_baseline_data("stance", "dev")[0])
+
+
 def test_efra(data_root: Path) -> None:
     docs = load_dataset("efra", data_root / "efra/macron_train.csv")
     assert len(docs) == 424
@@ -156,7 +189,8 @@ def test_directory_paths_and_splits(data_root: Path) -> None:
     assert len(fr_de) == 1_055 + 2_871
     train = load_dataset("xstance", data_root / "xstance", split="train")
     dev = load_dataset("xstance", data_root / "xstance", split="dev")
-    assert len(train) + len(dev) == len(fr_de)
+    comments = load_dataset("xstance", data_root / "xstance", split="comments")
+    assert len(train) + len(dev) + len(comments) == len(fr_de)
     assert not {d.meta["question_id"] for d in train} & {d.meta["question_id"] for d in dev}
     with pytest.raises(ValueError, match="unknown data format"):
         load_dataset("conll2003", data_root)

@@ -57,7 +57,7 @@ def evaluate_model(
     # the fixed set (X-Stance `none`) counts wrong
     threshold = nlp.config.stance_threshold if task == "stance" else 0.0
     pred = abstain(probs, part_labels, threshold)
-    train = _baseline_data(task) if baselines else (None, None, None)
+    train = _baseline_data(task, split) if baselines else (None, None, None)
     return evaluate_predictions(
         task,
         gold,
@@ -142,12 +142,18 @@ def _partitions(docs: list[Document]) -> dict[str, list[str]]:
     return out
 
 
-def _baseline_data(task: str) -> tuple[list[str], list[str], list[str] | None]:
-    """The task's default training data, as the baselines' training set."""
+def _baseline_data(
+    task: str, split: str | None = None
+) -> tuple[list[str], list[str], list[str] | None]:
+    """The task's default training data, as the baselines' training set.
+
+    Scored on the X-Stance ``comments`` split, the baselines train without those authors.
+    """
     from stance.config import TrainConfig
     from stance.corpora import DEFAULTS
 
-    train_docs, _ = DEFAULTS[task](TrainConfig(task=task))  # the default recipe's data
+    config = TrainConfig(task=task, hold_out_authors=split == "comments")
+    train_docs, _ = DEFAULTS[task](config)  # the default recipe's data
     if task == "component":
         pairs = [(s.text, s.role) for d in train_docs for s in d.sentences if s.role]
         return [p[0] for p in pairs], [str(p[1]) for p in pairs], None
