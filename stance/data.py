@@ -114,8 +114,9 @@ def load_dataset(
         return docs
     if fmt in GROUP_KEYS:
         train, dev = split_by_group(docs, key=GROUP_KEYS[fmt])
-        comments = [d for d in train if held_out_author(d)]
-        train = [d for d in train if not held_out_author(d)]
+        held = [held_out_author(d) for d in train]  # one hash per comment
+        comments = [d for d, h in zip(train, held, strict=True) if h]
+        train = [d for d, h in zip(train, held, strict=True) if not h]
         chosen = {"train": train, "dev": dev, "comments": comments}.get(split, [])
         return [replace(d, meta={**d.meta, "split": split}) for d in chosen]
     return [d for d in docs if d.meta.get("split") == split]

@@ -24,9 +24,7 @@ def head_features(model: Any, dataset: Any, collator: Any, batch_size: int = 64)
     from tqdm.auto import tqdm
 
     model.eval()
-    rows = [
-        {k: dataset[i][k] for k in ("input_ids", "attention_mask")} for i in range(len(dataset))
-    ]
+    rows = list(dataset.select_columns(["input_ids", "attention_mask"]))  # each row read once
     order = sorted(range(len(rows)), key=lambda i: len(rows[i]["input_ids"]))  # little padding
     out = np.zeros((len(rows), int(model.config.hidden_size)), dtype=np.float32)
     for start in tqdm(range(0, len(order), batch_size), desc="linear probe", unit="batch"):
