@@ -22,6 +22,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 TASKS = ("component", "span", "stance")
+TRAIN_ORDER = ("span", "component", "stance")  # the roles part learns from the span part
 DEV_EVALS = {  # task -> (name, format, path relative to the data dir, split)
     "component": [
         ("pe-fr-sentences", "pe-fr-sentences", "pe_fr/sentences.tsv", "dev"),
@@ -46,7 +47,11 @@ def train_task(task: str, runs: Path) -> None:
     from stance.config import load_config
     from stance.train import train
 
-    summary = train(load_config(ROOT / "scripts/configs" / f"{task}.toml"), runs / task)
+    recipe = ROOT / "scripts/configs" / f"{task}.toml"
+    config = load_config(recipe)
+    if config.distill_span:  # the teacher is this build's shipped span part, wherever runs/ is
+        config = load_config(recipe, {"span_teacher": str(runs / "span" / "adapter")})
+    summary = train(config, runs / task)
     print(json.dumps(summary, indent=2))
     ship_adapter(task, runs / task)
 
@@ -235,11 +240,11 @@ def main() -> None:
     )
     parser.add_argument("--runs", type=Path, default=ROOT / "runs")
     parser.add_argument("--out", type=Path, default=ROOT / "models/default")
-    parser.add_argument("--tasks", nargs="*", default=list(TASKS))
+    parser.add_argument("--tasks", nargs="*", choices=TASKS, default=list(TASKS))
     parser.add_argument("--skip-train", action="store_true")
     parser.add_argument("--skip-eval", action="store_true")
     args = parser.parse_args()
-    for task in args.tasks:
+    for task in sorted(args.tasks, key=TRAIN_ORDER.index):
         if args.skip_train:
             if (args.runs / task).is_dir():  # the recipe's [ship] rank may have changed
                 ship_adapter(task, args.runs / task)

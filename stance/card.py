@@ -37,6 +37,9 @@ TASK_LIMITS = {
         "- PE-FR dev macro-F1 is 0.68 on lone sentences and 0.75 in essays (with neighbours): "
         "premises are often read as claims (the commonest error), and the 0.80 target is not "
         "met.",
+        "- On opinion articles it misses most claims: on the 66 sentences of "
+        "`data/probes/roles_articles.jsonl` (posts and op-eds we wrote) macro-F1 is 0.52 and "
+        "it finds 4 of 19 claims, reading the others as premises or `none`.",
     ],
     "span": [
         "- Spans are decoded by `stance.tasks.decode_spans`: runs of non-O words, runs under 3 "
@@ -82,6 +85,8 @@ RECIPE_NOTES = {  # config field -> what it changes, in words ({} = the field's 
     "them (`stance/targets.py`).",
     "distill_lexical": "- Distilled from TF-IDF + LR: {:.0%} of the loss pulls toward its "
     "out-of-fold probabilities (`stance/distill.py`).",
+    "distill_span": "- Distilled from the span tagger: {:.0%} of the loss pulls toward the "
+    "roles it reads in each essay sentence's paragraph (`stance/distill.py`).",
     "french_targets": "- German X-Stance comments are paired with the French wording of their "
     "question.",
 }

@@ -47,6 +47,8 @@ class TrainConfig:
     casual_targets: float = 0.0  # stance: share of targets lowercased, final mark dropped
     neutral_pairs: float = 0.0  # stance: `none` pairs with non-argumentative PE-FR sentences
     distill_lexical: float = 0.0  # weight of the loss toward TF-IDF + LR probabilities (distill.py)
+    distill_span: float = 0.0  # component: weight of the loss toward the span tagger's roles
+    span_teacher: str = ""  # component: the span part (run or pipeline dir) distill_span reads
     class_weights: bool = True
     lora_r: int = 16
     lora_alpha: int = 32
@@ -77,6 +79,12 @@ class TrainConfig:
             raise ValueError("probe_head is for full fine-tuning of component or stance")
         if not 0.0 <= self.distill_lexical <= 1.0 or (self.distill_lexical and self.task == "span"):
             raise ValueError("distill_lexical is a weight in [0, 1], for component or stance")
+        if not 0.0 <= self.distill_span <= 1.0 or (self.distill_span and self.task != "component"):
+            raise ValueError("distill_span is a weight in [0, 1], for component")
+        if self.distill_span and not self.span_teacher:
+            raise ValueError("distill_span needs span_teacher: a span run or pipeline directory")
+        if self.distill_span and self.distill_lexical:
+            raise ValueError("distill_span and distill_lexical: one teacher per run")
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

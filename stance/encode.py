@@ -113,6 +113,10 @@ def encode_pairs(
         from stance.distill import lexical_teacher
 
         data["teacher"] = lexical_teacher(examples, labels).tolist()
+    if training and config.distill_span:
+        from stance.distill import span_teacher
+
+        data["teacher"] = span_teacher(docs, config, labels)[: len(examples)].tolist()
     return Dataset.from_dict(data)
 
 

@@ -11,6 +11,8 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from stance.doc import ROLES, STANCES, Document, Sentence, Span
 
 CONTEXT_CHARS = 120  # default per side: keeps the sentence itself inside the model window
@@ -143,6 +145,28 @@ def tags_to_spans(
             cur, label = [], ""
     close()
     return spans
+
+
+def span_roles(
+    words: list[tuple[int, int]], probs: np.ndarray, tags: Sequence[str], start: int, end: int
+) -> np.ndarray | None:
+    """The roles (``ROLES`` order) the span tagger reads in the sentence ``[start, end)``: the
+    mean probability mass of each type over its words (claim = B/I-claim and majorclaim,
+    none = O); None when no word lies inside.
+
+    Why: the tagger reads the whole paragraph with a label per word; roles read this way score
+    0.769 on the PE-FR essays' dev sentences against 0.749 for the roles part, and 0.786 on
+    the training ones, so they are no copy of the gold labels (docs/training.md).
+    """
+    inside = [i for i, (a, b) in enumerate(words) if a >= start and b <= end]
+    if not inside:
+        return None
+    mean = probs[inside].mean(0)
+    out = np.zeros(len(ROLES), dtype=np.float32)
+    for j, tag in enumerate(tags):
+        kind = tag.partition("-")[2].replace("majorclaim", "claim") or "none"
+        out[ROLES.index(kind)] += mean[j]
+    return out / out.sum()
 
 
 MIN_SPAN_WORDS = 3

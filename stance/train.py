@@ -53,7 +53,7 @@ def train(config: TrainConfig, output_dir: str | Path, *, resume: bool = False) 
         train_dataset=train_ds,
         eval_dataset=dev_ds,
         data_collator=_collator(config, tokenizer),
-        distill=config.distill_lexical,
+        distill=config.distill_lexical or config.distill_span,
         compute_metrics=_metrics_fn(config, labels),
         callbacks=[EarlyStoppingCallback(early_stopping_patience=config.patience)],
         class_weights=_class_weights(train_ds, labels) if config.class_weights else None,
