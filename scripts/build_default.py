@@ -15,6 +15,7 @@ scores every part on dev with the evaluation harness (reports in ``runs/reports/
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -47,10 +48,9 @@ def train_task(task: str, runs: Path) -> None:
     from stance.config import load_config
     from stance.train import train
 
-    recipe = ROOT / "scripts/configs" / f"{task}.toml"
-    config = load_config(recipe)
+    config = load_config(ROOT / "scripts/configs" / f"{task}.toml")
     if config.distill_span:  # the teacher is this build's shipped span part, wherever runs/ is
-        config = load_config(recipe, {"span_teacher": str(runs / "span" / "adapter")})
+        config = dataclasses.replace(config, span_teacher=str(runs / "span" / "adapter"))
     summary = train(config, runs / task)
     print(json.dumps(summary, indent=2))
     ship_adapter(task, runs / task)

@@ -123,7 +123,9 @@ def span_teacher(
     tagger = load(config.span_teacher).span
     if tagger is None:
         raise ValueError(f"span_teacher {config.span_teacher}: no span part")
-    order = [list(labels).index(r) for r in ROLES]
+    column = {label: j for j, label in enumerate(labels)}
+    order = [column[r] for r in ROLES]
+    gold = np.eye(len(labels), dtype=np.float32)
     read = [d for d in docs if d.spans]
     offsets = [doc_words(d) for d in read]
     words = [[d.text[a:b] for a, b in offs] for d, offs in zip(read, offsets, strict=True)]
@@ -134,7 +136,7 @@ def span_teacher(
         for sent in doc.sentences:
             if sent.role not in ROLES:
                 continue
-            row = np.eye(len(labels), dtype=np.float32)[list(labels).index(sent.role)]
+            row = gold[column[sent.role]].copy()
             if doc.id in probs:
                 offs, p = probs[doc.id]
                 soft = span_roles(offs, p, tagger.labels, sent.start, sent.end)
