@@ -14,7 +14,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from stance.config import TrainConfig
-from stance.data import _json_lines, data_dir, held_out_author, load_dataset, split_by_group
+from stance.data import (
+    _json_lines,
+    data_dir,
+    dev_question_keys,
+    held_out_author,
+    load_dataset,
+    question_key,
+    split_by_group,
+)
 from stance.doc import Document
 
 
@@ -75,8 +83,12 @@ def stance_pool(
     fr = load_dataset("xstance", root / "xstance/valid.fr.jsonl")
     de = load_dataset("xstance", root / "xstance/valid.de.jsonl")
     fr_train, fr_dev = split_by_group(fr, key="question_id", dev_fraction=0.2, seed=13)
-    dev_questions = {d.meta.get("question_id") for d in fr_dev}
-    de_train = [d for d in de if d.meta.get("question_id") not in dev_questions]
+    dev_ids, dev_texts = dev_question_keys(
+        {d.meta.get("question_id") for d in fr_dev}, root / "xstance"
+    )
+    dev_texts |= {question_key(d.target or "") for d in fr_dev}
+    fr_train = [d for d in fr_train if d.meta.get("question_id") not in dev_ids]
+    de_train = [d for d in de if d.meta.get("question_id") not in dev_ids]
     if hold_out_authors:  # the "new comments" dev sets (load_dataset split="comments")
         fr_train = [d for d in fr_train if not held_out_author(d)]
         de_train = [d for d in de_train if not held_out_author(d)]
@@ -87,6 +99,7 @@ def stance_pool(
     fewshot: list[Document] = []
     for path in sorted((root / "fewshot").glob("*/xstance-fr_train_*.json")):
         fewshot += load_dataset("fewshot", path)
+    fewshot = [d for d in fewshot if question_key(d.target or "") not in dev_texts]
     seen: set[str] = set()
     unique_fewshot = [d for d in fewshot if not (d.text in seen or seen.add(d.text))]  # type: ignore[func-returns-value]
     return fr_train + de_train + efra_train + unique_fewshot, fr_dev + efra_dev

@@ -15,7 +15,9 @@ One converter per format (``load_dataset(fmt, path)``), so training, evaluation 
 
 ``split``: files with a split in their name (PE-FR, AbstRCT) or column (``sentences.tsv``)
 keep the rows of that split; X-Stance and E-FRA, which ship a single part here, are split with
-``split_by_group`` (by question, by tweet); few-shot files are all ``train``. X-Stance also has
+``split_by_group`` (by question, by tweet; X-Stance rows whose question text is a dev
+question's, asked again under another id, are left out of ``train``); few-shot files are all
+``train``. X-Stance also has
 a ``comments`` split: comments on *training* questions by held-out authors
 (``held_out_author``), the "new comments" case of the X-Stance test, kept out of ``train``.
 """
@@ -114,6 +116,10 @@ def load_dataset(
         return docs
     if fmt in GROUP_KEYS:
         train, dev = split_by_group(docs, key=GROUP_KEYS[fmt])
+        if fmt == "xstance":  # a dev question asked again under another id is a dev question
+            folder = path if path.is_dir() else path.parent
+            asked, _ = dev_question_keys({d.meta.get("question_id") for d in dev}, folder)
+            train = [d for d in train if d.meta.get("question_id") not in asked]
         held = [held_out_author(d) for d in train]  # one hash per comment
         comments = [d for d, h in zip(train, held, strict=True) if h]
         train = [d for d, h in zip(train, held, strict=True) if not h]
@@ -136,6 +142,30 @@ def split_by_group(
     train = [d for d in docs if _group_of(d, key) not in dev_groups]
     dev = [d for d in docs if _group_of(d, key) in dev_groups]
     return train, dev
+
+
+def question_key(text: str) -> str:
+    """A question's text as X-Stance repeats it: spacing and case do not make a new question."""
+    return " ".join(text.split()).casefold()
+
+
+def dev_question_keys(dev_ids: set[Any], folder: Path) -> tuple[set[Any], set[str]]:
+    """Ids and texts (``question_key``) of the dev questions and their twins: none may train.
+
+    X-Stance asks some questions again under another id (another election: 45 and 1479 are
+    the same French text), and the few-shot files hold X-Stance *train* comments, whose
+    questions are the validation questions, named by text only. Rows on either would put
+    comments on a dev question into training, and dev would no longer measure new questions.
+    ``folder`` holds ``questions.{fr,de}.jsonl`` (where missing, only ``dev_ids`` count).
+    """
+    texts: dict[Any, list[str]] = {}
+    for lang in ("fr", "de"):
+        if (folder / f"questions.{lang}.jsonl").exists():
+            for _, rec in _json_lines(folder / f"questions.{lang}.jsonl", "strict"):
+                texts.setdefault(rec["id"], []).append(question_key(rec["text"]))
+    dev_texts = {t for i in dev_ids for t in texts.get(i, [])}
+    twins = {i for i, ts in texts.items() if dev_texts.intersection(ts)}
+    return set(dev_ids) | twins, dev_texts
 
 
 def held_out_author(doc: Document) -> bool:

@@ -104,10 +104,37 @@ def test_german_rows_can_take_the_french_question(data_root: Path) -> None:
     assert changed and all(d.meta.get("language") == "de" for d in changed)
 
 
+def test_no_training_row_is_on_a_dev_question(data_root: Path) -> None:
+    """Dev measures new questions: not by id, not asked again under another id, not few-shot."""
+    from stance.corpora import stance_pool
+    from stance.data import question_key
+
+    train, dev = stance_pool(french_targets=True)
+    dev_ids = {d.meta["question_id"] for d in dev if "question_id" in d.meta}
+    texts: dict[int, set[str]] = {}
+    for lang in ("fr", "de"):
+        for line in (data_root / f"xstance/questions.{lang}.jsonl").read_text().splitlines():
+            rec = json.loads(line)
+            texts.setdefault(rec["id"], set()).add(question_key(rec["text"]))
+    dev_texts = set().union(*(texts[i] for i in dev_ids))
+    assert len(dev_ids) == 30 and {question_key(d.target or "") for d in dev} & dev_texts
+    twins = {i for i, t in texts.items() if t & dev_texts} - dev_ids
+    assert {45, 58, 59} <= twins  # the same questions as dev's 1479, 1489, 1493
+    assert not {d.meta.get("question_id") for d in train} & (dev_ids | twins)
+    assert not {question_key(d.target or "") for d in train} & dev_texts
+    assert any(d.meta.get("dataset") == "xstance-fr" for d in train)  # few-shot rows remain
+    for lang in ("fr", "de"):
+        path = data_root / f"xstance/valid.{lang}.jsonl"
+        asked = {question_key(d.target or "") for d in load_dataset("xstance", path, split="dev")}
+        for split in ("train", "comments"):
+            rows = load_dataset("xstance", path, split=split)
+            assert rows and not {question_key(d.target or "") for d in rows} & asked
+
+
 def test_xstance_new_comments_are_held_out_authors_on_training_questions(data_root: Path) -> None:
     from stance.corpora import stance_pool
 
-    for lang, n in (("fr", 110), ("de", 318)):
+    for lang, n in (("fr", 106), ("de", 310)):
         path = data_root / f"xstance/valid.{lang}.jsonl"
         train = load_dataset("xstance", path, split="train")
         dev = load_dataset("xstance", path, split="dev")
@@ -126,7 +153,7 @@ def test_xstance_new_comments_are_held_out_authors_on_training_questions(data_ro
             "xstance", data_root / f"xstance/valid.{lang}.jsonl", split="comments"
         )
     }
-    assert len(held) == 110 + 318
+    assert len(held) == 106 + 310
     assert not held & {d.id for d in stance_pool(hold_out_authors=True)[0]}
     assert held <= {d.id for d in stance_pool()[0]}  # the shipped recipe trains on them
     # scored on new comments, the harness's baselines do not train on them either
@@ -190,7 +217,8 @@ def test_directory_paths_and_splits(data_root: Path) -> None:
     train = load_dataset("xstance", data_root / "xstance", split="train")
     dev = load_dataset("xstance", data_root / "xstance", split="dev")
     comments = load_dataset("xstance", data_root / "xstance", split="comments")
-    assert len(train) + len(dev) + len(comments) == len(fr_de)
+    twins = [d for d in fr_de if d.meta["question_id"] in {45, 46, 58, 59, 2716, 2736, 2740, 3424}]
+    assert len(train) + len(dev) + len(comments) + len(twins) == len(fr_de)
     assert not {d.meta["question_id"] for d in train} & {d.meta["question_id"] for d in dev}
     with pytest.raises(ValueError, match="unknown data format"):
         load_dataset("conll2003", data_root)
