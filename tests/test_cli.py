@@ -65,6 +65,7 @@ def test_evaluate_writes_reports(tiny_pipeline: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     rep = json.loads((out / "report.json").read_text())
     assert rep["task"] == "component" and set(rep["per_class"]) == {"claim", "premise", "none"}
+    assert Path(rep["extra"]["model"]).parent == tiny_pipeline  # the part scored, not its pipeline
     assert (out / "report.md").exists() and list(out.glob("*.png"))
     stance_gold = write_jsonl(stance_docs(), tmp_path / "st.jsonl").split(":", 1)[1]
     out2 = tmp_path / "rep2"

@@ -76,7 +76,7 @@ def evaluate_model(
         extra={
             "data": str(data),
             "data_format": data_format,
-            "model": str(nlp.directory),
+            "model": str(nlp.part_paths.get(task, nlp.directory)),  # the part scored
             "temperature": part.info.temperature,
         },
     )
@@ -187,5 +187,5 @@ def _evaluate_span(
         gold_tags,
         pred_tags,
         out_dir=out,
-        extra={"model": str(nlp.directory), "n_docs": len(docs)},
+        extra={"model": str(nlp.part_paths.get("span", nlp.directory)), "n_docs": len(docs)},
     )
