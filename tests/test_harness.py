@@ -243,7 +243,10 @@ def test_a_none_stance_on_binary_xstance_counts_as_wrong(
         logits=lambda targets, texts, long_side: (logits[: len(texts)], None),
     )
     fake = SimpleNamespace(
-        stance_model=part, directory=tmp_path, config=SimpleNamespace(stance_threshold=0.0)
+        stance_model=part,
+        directory=tmp_path,
+        part_paths={},
+        config=SimpleNamespace(stance_threshold=0.0),
     )
     monkeypatch.setattr(run, "load", lambda model: fake)
     rep = run.evaluate_model(None, "stance", path, "xstance", tmp_path / "out", baselines=False)
