@@ -159,10 +159,9 @@ def dev_question_keys(dev_ids: set[Any], folder: Path) -> tuple[set[Any], set[st
     ``folder`` holds ``questions.{fr,de}.jsonl`` (where missing, only ``dev_ids`` count).
     """
     texts: dict[Any, list[str]] = {}
-    for lang in ("fr", "de"):
-        if (folder / f"questions.{lang}.jsonl").exists():
-            for _, rec in _json_lines(folder / f"questions.{lang}.jsonl", "strict"):
-                texts.setdefault(rec["id"], []).append(question_key(rec["text"]))
+    for path in (folder / "questions.fr.jsonl", folder / "questions.de.jsonl"):
+        for _, rec in _json_lines(path, "strict") if path.exists() else ():
+            texts.setdefault(rec["id"], []).append(question_key(rec["text"]))
     dev_texts = {t for i in dev_ids for t in texts.get(i, [])}
     twins = {i for i, ts in texts.items() if dev_texts.intersection(ts)}
     return set(dev_ids) | twins, dev_texts
