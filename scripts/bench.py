@@ -44,8 +44,8 @@ BACKENDS["onnx-int8"] = ("onnx", "int8")
 
 def build_corpus(n_sentences: int, out: Path) -> dict[str, Any]:
     """PE-FR paragraphs interleaved with X-Stance French comments, up to ``n_sentences``."""
-    from stance.data import data_dir, load_dataset
     from stance.segment import split_sentences
+    from stance.training.data.registry import data_dir, load_dataset
 
     root = data_dir()
     pe = load_dataset("pe-fr-bio", root / "pe_fr" / "train_PE.fr")
@@ -86,8 +86,8 @@ def encoder_flops(log: list[tuple[int, int, int]], dims: dict[str, int]) -> dict
 
 
 def model_dims(model_dir: Path) -> dict[str, int]:
-    from stance.e5 import resolve_base
-    from stance.model import PartInfo
+    from stance.model.e5 import resolve_base
+    from stance.model.part import PartInfo
 
     info = PartInfo.load(model_dir / "component")
     cfg = json.loads((Path(resolve_base(info.base)) / "config.json").read_text())
@@ -114,9 +114,10 @@ def run_naive(args: argparse.Namespace) -> dict[str, Any]:
     from transformers import pipeline
 
     from stance.io.readers import read_inputs
-    from stance.model import PartInfo, cap_tokens, short_side_budget
+    from stance.model.classifier import cap_tokens, short_side_budget
+    from stance.model.part import PartInfo
+    from stance.model.tasks import component_inputs
     from stance.segment import split_sentences
-    from stance.tasks import component_inputs
 
     t0 = time.perf_counter()
     clf = pipeline("text-classification", model=args.hf, device="cpu")
@@ -169,7 +170,8 @@ def timed(fn: Any, repeat: int) -> list[float]:
 
 def _restricted(args: argparse.Namespace) -> Any:
     """``stance.load`` with the backend, keeping only the component part for that scope."""
-    from stance.pipeline import Pipeline, PipelineConfig, load
+    from stance.pipeline.config import PipelineConfig
+    from stance.pipeline.pipeline import Pipeline, load
 
     backend, quantize = BACKENDS[args.backend]
     nlp = load(args.model, backend=backend, quantize=quantize)
@@ -181,8 +183,8 @@ def _restricted(args: argparse.Namespace) -> Any:
 
 def run_ours(args: argparse.Namespace) -> dict[str, Any]:
     """``stance label`` (``label_corpus``) into a JSONL file, as the CLI runs it."""
+    from stance.batch.label import label_corpus
     from stance.doc import Document
-    from stance.label import label_corpus
 
     nlp = _restricted(args)
     t0 = time.perf_counter()
@@ -220,10 +222,10 @@ def run_ours(args: argparse.Namespace) -> dict[str, Any]:
 
 def run_accuracy(args: argparse.Namespace) -> dict[str, Any]:
     """Component predictions on PE-FR sentences dev (the ``stance evaluate`` inputs)."""
-    from stance.data import data_dir, load_dataset
     from stance.evaluate.metrics import macro_f1
     from stance.evaluate.run import component_predictions
-    from stance.pipeline import load
+    from stance.pipeline.pipeline import load
+    from stance.training.data.registry import data_dir, load_dataset
 
     backend, quantize = BACKENDS[args.backend]
     nlp = load(args.model, backend=backend, quantize=quantize)
@@ -266,7 +268,7 @@ def run_peak(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def worker(args: argparse.Namespace) -> None:
-    from stance.speed import set_threads
+    from stance.model.backends import set_threads
 
     set_threads(args.threads)
     fn = {"naive": run_naive, "ours": run_ours, "accuracy": run_accuracy, "peak": run_peak}
@@ -296,8 +298,7 @@ def agreement(a: list[str], b: list[str]) -> float:
 
 def prepare(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     """Corpora of N and 2N sentences, the HF export (naive path), the ONNX export (timed)."""
-    from stance.export import export_hf
-    from stance.speed import export_onnx
+    from stance.pipeline.export import export_hf, export_onnx
 
     corpora = {k: build_corpus(k, work / f"docs_{k}.jsonl") for k in (args.n, 2 * args.n)}
     export_hf(args.model, "component", work / "hf")
@@ -472,7 +473,7 @@ Naive and `stance label` fp32 give the same role for {agree:.1%} of sentences.
 
 
 def main() -> None:
-    from stance.label import DOC_BATCH
+    from stance.pipeline.config import DOC_BATCH
 
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -491,7 +492,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.worker:
         return worker(args)
-    from stance.speed import physical_cores
+    from stance.model.backends import physical_cores
 
     args.threads = args.threads or physical_cores()
     with tempfile.TemporaryDirectory() as tmp:

@@ -45,8 +45,8 @@ DEV_EVALS = {  # task -> (name, format, path relative to the data dir, split)
 
 
 def train_task(task: str, runs: Path) -> None:
-    from stance.config import load_config
-    from stance.train import train
+    from stance.training.config import load_config
+    from stance.training.trainer import train
 
     config = load_config(ROOT / "scripts/configs" / f"{task}.toml")
     if config.distill_span:  # the teacher is this build's shipped span part, wherever runs/ is
@@ -66,7 +66,7 @@ def ship_settings(task: str) -> dict[str, Any]:
 
 def ship_adapter(task: str, run: Path) -> None:
     """Fully fine-tuned runs are shipped as a low-rank adapter (``[ship] adapter_rank``)."""
-    from stance.compress import adapter_from_full
+    from stance.training.recipes.compress import adapter_from_full
 
     settings = ship_settings(task)
     rank = settings.get("adapter_rank")
@@ -87,8 +87,8 @@ def ship_adapter(task: str, run: Path) -> None:
 
 def rewrite_card(run: Path) -> Path:
     """The run's model card, written again from its config and summary (current card text)."""
-    from stance.card import write_model_card
-    from stance.model import PartInfo
+    from stance.model.card import write_model_card
+    from stance.model.part import PartInfo
 
     config = json.loads((run / "train_config.json").read_text(encoding="utf-8"))
     summary = json.loads((run / "train_summary.json").read_text(encoding="utf-8"))
@@ -97,7 +97,7 @@ def rewrite_card(run: Path) -> Path:
 
 def heal(run: Path, settings: dict[str, Any]) -> str:
     """Train the adapter toward the full run (``[ship] heal_*``, ``stance/heal.py``)."""
-    from stance.heal import heal_adapter
+    from stance.training.recipes.heal import heal_adapter
 
     epochs, lr = float(settings["heal_epochs"]), float(settings["heal_learning_rate"])
     distill = float(settings.get("heal_distill", 1.0))
@@ -149,8 +149,8 @@ def assemble(runs: Path, out: Path, tasks: tuple[str, ...] = TASKS) -> None:
 
 def write_stance_dev(path: Path) -> None:
     """The stance dev part (French X-Stance dev questions + E-FRA dev tweets) as project JSONL."""
-    from stance.corpora import stance_pool
-    from stance.data import to_record
+    from stance.training.data.mix import stance_pool
+    from stance.training.data.registry import to_record
 
     _, dev = stance_pool()
     path.write_text("".join(json.dumps(to_record(d), ensure_ascii=False) + "\n" for d in dev))
@@ -158,8 +158,8 @@ def write_stance_dev(path: Path) -> None:
 
 def write_statement_dev(path: Path) -> None:
     """French X-Stance dev rows toward statement and negated targets (``targets.restated_rows``)."""
-    from stance.data import data_dir, load_dataset
-    from stance.targets import restated_rows
+    from stance.training.data.registry import data_dir, load_dataset
+    from stance.training.targets import restated_rows
 
     source = data_dir() / "xstance/valid.fr.jsonl"
     ids = {d.id for d in load_dataset("xstance", source, split="dev")}
@@ -169,8 +169,8 @@ def write_statement_dev(path: Path) -> None:
 
 
 def evaluate_all(model: Path, reports: Path, tasks: tuple[str, ...] = TASKS) -> dict[str, float]:
-    from stance.data import data_dir
     from stance.evaluate.run import evaluate_model
+    from stance.training.data.registry import data_dir
 
     reports.mkdir(parents=True, exist_ok=True)
     derived = {  # dev sets built from the research files, only when the stance part is scored

@@ -14,7 +14,7 @@ import sys
 import time
 
 import stance
-from stance.data import data_dir, load_dataset
+from stance.training.data.registry import data_dir, load_dataset
 
 
 def main(n_docs: int = 80) -> None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from stance.doc import DocStance, Document, Sentence, Span
 
 if TYPE_CHECKING:
-    from stance.pipeline import Pipeline
+    from stance.pipeline.pipeline import Pipeline
 
 __all__ = ["Document", "DocStance", "Sentence", "Span", "load", "predict"]
 __version__ = "0.1.0"
@@ -31,7 +31,7 @@ def load(
     ``backend="onnx"`` runs on ONNX Runtime, ``quantize="int8"`` uses int8 weights (faster,
     ~89-95 % label agreement with fp32: see docs/benchmarks.md).
     """
-    from stance.pipeline import load as _load
+    from stance.pipeline.pipeline import load as _load
 
     return _load(model, backend=backend, quantize=quantize)
 

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
-from stance.label import DOC_BATCH
+from stance.pipeline.config import DOC_BATCH
 
 app = typer.Typer(
     add_completion=False,
@@ -44,7 +44,7 @@ def _friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from stance.model import ModelError
+        from stance.model.part import ModelError
 
         try:
             return fn(*args, **kwargs)
@@ -82,8 +82,8 @@ def segment(
     id_field: str = "id",
 ) -> None:
     """Split documents into sentences: one JSON line per sentence with exact offsets."""
+    from stance.batch.label import check_output
     from stance.io.readers import read_inputs
-    from stance.label import check_output
     from stance.segment import split_sentences
 
     check_output(inputs, Path(out) if out and out != "-" else None)  # never truncate an input
@@ -134,8 +134,8 @@ def label(
     actors: Annotated[int, typer.Option(help="Ray: model copies running at once")] = 1,
 ) -> None:
     """Label documents: one record per input document, resumable with the same -o."""
-    from stance.engines import open_engine
-    from stance.label import label_corpus
+    from stance.batch.engines import open_engine
+    from stance.batch.label import label_corpus
 
     runner = open_engine(
         engine,
@@ -177,9 +177,9 @@ def predict(
     threads: ThreadsOpt = None,
 ) -> None:
     """Analyse one text and print a readable table (or the JSON record)."""
-    from stance.pipeline import load
-    from stance.speed import set_threads
-    from stance.table import print_table
+    from stance.io.table import print_table
+    from stance.model.backends import set_threads
+    from stance.pipeline.pipeline import load
 
     set_threads(threads)
     doc = load(model)(text, target=target)
@@ -210,8 +210,8 @@ def train(
     resume: Annotated[bool, typer.Option(help="Continue from the last checkpoint in OUT")] = False,
 ) -> None:
     """Fine-tune a task model; the output opens with transformers.AutoModelFor*.from_pretrained."""
-    from stance.config import load_config, parse_overrides
-    from stance.train import train as run_training
+    from stance.training.config import load_config, parse_overrides
+    from stance.training.trainer import train as run_training
 
     overrides = parse_overrides(set_ or [])
     overrides.update(
@@ -274,7 +274,7 @@ def export_hf(
     model: ModelOpt = None,
 ) -> None:
     """Write one task as a standalone transformers directory (AutoModelFor*/pipeline open it)."""
-    from stance.export import export_hf as run_export
+    from stance.pipeline.export import export_hf as run_export
 
     typer.echo(str(run_export(model, task, out)))
 
@@ -290,7 +290,7 @@ def export_onnx(
     quantize: QuantizeOpt = None,
 ) -> None:
     """ONNX models (dynamic batch/length); `stance label --model OUT` runs them on ONNX Runtime."""
-    from stance.speed import export_onnx as run_export
+    from stance.pipeline.export import export_onnx as run_export
 
     typer.echo(str(run_export(model, out, task=task, quantize=quantize)))
 
@@ -299,7 +299,7 @@ def export_onnx(
 @_friendly
 def data_prepare(out: Annotated[Path, typer.Option("-o", "--out")] = Path("data/prepared")) -> None:
     """Convert every research set in $STANCE_DATA_DIR to the project's JSONL schema."""
-    from stance.data import prepare
+    from stance.training.data.registry import prepare
 
     for name, count in prepare(out).items():
         typer.echo(f"{name}\t{count}")
@@ -313,7 +313,7 @@ def serve(
     model: ModelOpt = None,
 ) -> None:
     """HTTP API (POST /predict, /label; GET /health) and a web page at /."""
-    from stance.serve import serve as run_server
+    from stance.serve.app import serve as run_server
 
     run_server(host=host, port=port, model=model)
 

@@ -12,7 +12,7 @@ from stance.doc import DocStance, Document, Sentence, Span
 @pytest.fixture(scope="session")
 def data_root() -> Path:
     """The research data directory; tests needing it skip only when it is truly absent."""
-    from stance.data import data_dir
+    from stance.training.data.registry import data_dir
 
     try:
         return data_dir()

@@ -21,8 +21,8 @@ import uvicorn
 from test_serve import EXAMPLE, TARGET, FakePipeline
 
 from stance.doc import Document
-from stance.render import STANCE_FR
-from stance.serve import create_app
+from stance.io.html import STANCE_FR
+from stance.serve.app import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

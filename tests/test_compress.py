@@ -8,9 +8,9 @@ import pytest
 import torch
 from safetensors import safe_open
 
-from stance.compress import adapter_from_full, lowrank_factors
-from stance.export import export_hf
-from stance.model import load_part
+from stance.model.part import load_part
+from stance.pipeline.export import export_hf
+from stance.training.recipes.compress import adapter_from_full, lowrank_factors
 from tests.tiny import build_base, fine_tuned_part
 
 TEXTS = ["Il faut taxer le kérosène des avions.", "En effet, 60 % des clients suivent la pub."]

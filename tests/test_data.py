@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from stance.data import (
+from stance.doc import Document
+from stance.training.data.registry import (
     data_dir,
     default_paths,
     load_dataset,
@@ -17,7 +18,6 @@ from stance.data import (
     to_hf_dataset,
     to_record,
 )
-from stance.doc import Document
 
 
 def span_counts(docs: list[Document]) -> Counter[str]:
@@ -86,7 +86,7 @@ def test_xstance(data_root: Path) -> None:
 
 
 def test_german_rows_can_take_the_french_question(data_root: Path) -> None:
-    from stance.corpora import stance_pool, with_french_questions
+    from stance.training.data.mix import stance_pool, with_french_questions
 
     de = load_dataset("xstance", data_root / "xstance/valid.de.jsonl")[:50]
     fr = with_french_questions(de, data_root / "xstance/questions.fr.jsonl")
@@ -106,8 +106,8 @@ def test_german_rows_can_take_the_french_question(data_root: Path) -> None:
 
 def test_no_training_row_is_on_a_dev_question(data_root: Path) -> None:
     """Dev measures new questions: not by id, not asked again under another id, not few-shot."""
-    from stance.corpora import stance_pool
-    from stance.data import question_key
+    from stance.training.data.mix import stance_pool
+    from stance.training.data.registry import question_key
 
     train, dev = stance_pool(french_targets=True)
     dev_ids = {d.meta["question_id"] for d in dev if "question_id" in d.meta}
@@ -132,7 +132,7 @@ def test_no_training_row_is_on_a_dev_question(data_root: Path) -> None:
 
 
 def test_xstance_new_comments_are_held_out_authors_on_training_questions(data_root: Path) -> None:
-    from stance.corpora import stance_pool
+    from stance.training.data.mix import stance_pool
 
     for lang, n in (("fr", 106), ("de", 310)):
         path = data_root / f"xstance/valid.{lang}.jsonl"
@@ -282,7 +282,7 @@ def test_data_dir_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 
 def test_pe_fr_tokens_are_written_back_as_prose() -> None:
-    from stance.corpora import _detokenise
+    from stance.training.data.mix import _detokenise
 
     text = "De nos jours , l' ordinateur ( un outil ) aide ."
     assert _detokenise(text) == "De nos jours, l'ordinateur (un outil) aide."

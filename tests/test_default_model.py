@@ -11,7 +11,7 @@ import pytest
 
 import stance
 from stance.doc import ROLES, STANCES
-from stance.pipeline import REPO_DEFAULT
+from stance.pipeline.config import REPO_DEFAULT
 
 pytestmark = pytest.mark.slow
 

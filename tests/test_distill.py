@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import torch
 
-from stance.distill import fold_ids, lexical_teacher
-from stance.tasks import PairExample
-from stance.train import mixed_loss
+from stance.model.tasks import PairExample
+from stance.training.recipes.distill import fold_ids, lexical_teacher
+from stance.training.trainer import mixed_loss
 
 LABELS = ("favor", "against", "none")
 WORDS = {"favor": "excellent utile juste", "against": "mauvais inutile injuste"}

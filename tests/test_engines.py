@@ -34,8 +34,8 @@ def corpus(tmp_path: Path) -> Path:
 
 
 def _label(engine: str, corpus: Path, out: Path, model: Path, **kw: Any) -> list[dict]:
-    from stance.engines import open_engine
-    from stance.label import label_corpus
+    from stance.batch.engines import open_engine
+    from stance.batch.label import label_corpus
 
     with open_engine(engine, model, batch_size=2, **kw) as (nlp, chunk):
         summary = label_corpus(

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import stance
-from stance.export import export_hf
+from stance.pipeline.export import export_hf
 
 
 @pytest.mark.parametrize("task", ["component", "stance", "span"])

@@ -8,11 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stance.compress import adapter_from_full
-from stance.config import from_dict
-from stance.heal import heal_adapter
-from stance.model import PairClassifier, load_part, softmax
-from stance.tasks import component_inputs
+from stance.model.classifier import PairClassifier, softmax
+from stance.model.part import load_part
+from stance.model.tasks import component_inputs
+from stance.training.config import from_dict
+from stance.training.recipes.compress import adapter_from_full
+from stance.training.recipes.heal import heal_adapter
 from tests.tiny import ROLE_LABELS, build_base, component_docs, fine_tuned_part, write_jsonl
 
 
@@ -71,9 +72,9 @@ def test_recipe_changes_reach_the_healing_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``distill_lexical`` mixes TF-IDF + LR into the teacher the healing run is given."""
-    import stance.train
-    from stance.distill import lexical_teacher
-    from stance.tasks import component_examples
+    import stance.training.trainer
+    from stance.model.tasks import component_examples
+    from stance.training.recipes.distill import lexical_teacher
 
     full = _full_run(tmp_path)
     adapter_from_full(full, tmp_path / "adapter", rank=1)
@@ -86,7 +87,7 @@ def test_recipe_changes_reach_the_healing_run(
         seen["teacher"] = np.asarray(kwargs["train_dataset"]["teacher"])  # type: ignore[index]
         raise Stop
 
-    monkeypatch.setattr(stance.train, "_make_weighted_trainer", lambda: capture)
+    monkeypatch.setattr(stance.training.trainer, "_make_weighted_trainer", lambda: capture)
     for share in (0.0, 1.0):
         with pytest.raises(Stop):
             heal_adapter(

@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from stance.batch.label import label_corpus
 from stance.cli import app
 from stance.doc import Document, Sentence
-from stance.label import label_corpus
 from tests.tiny import CORPUS
 
 TARGET = "Taxer le kérosène"

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import f1_score
 
-from stance.evaluate import baselines, metrics, spans
+from stance.evaluate import metrics, spans
+from stance.training import baselines
 
 XS = ("favor", "against")
 

@@ -9,7 +9,7 @@ import pytest
 
 import stance
 from stance.doc import ROLES, STANCES
-from stance.model import ModelError
+from stance.model.part import ModelError
 
 TEXT = (
     "Le client décide-t-il vraiment ?\n\n"

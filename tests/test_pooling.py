@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from stance.pooling import add_mean_pool_layer
+from stance.model.pooling import add_mean_pool_layer
 from tests.tiny import build_base
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from stance.config import TrainConfig
-from stance.pooling import add_mean_pool_layer
-from stance.probe import probe_head
+from stance.model.pooling import add_mean_pool_layer
+from stance.training.config import TrainConfig
+from stance.training.recipes.probe import probe_head
 from tests.tiny import build_base
 
 

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from stance.doc import Document
-from stance.io.readers import content_hash, decode_bytes, is_chrome_line, read_inputs
+from stance.io.decode import decode_bytes
+from stance.io.extract import is_chrome_line
+from stance.io.readers import content_hash, read_inputs
 
 FRENCH = "L'été dernier, la forêt a brûlé. Ça suffit : agissons maintenant !\n"
 

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from stance.doc import Document
 from stance.io.readers import read_inputs
 from stance.io.writers import JsonlWriter
-from stance.model import ModelError, load_part
+from stance.model.part import ModelError, load_part
 from tests.test_label import FAST, cli_env, read_records, run_cli
 
 FRENCH = "L'été dernier, la forêt a brûlé. Ça suffit : agissons maintenant ! Où va-t-on ?\n"

@@ -9,7 +9,7 @@ from html import unescape
 from pathlib import Path
 
 from stance.doc import DocStance, Document, Sentence, Span
-from stance.render import HtmlWriter, render_document, render_html, stylesheet
+from stance.io.html import HtmlWriter, render_document, render_html, stylesheet
 
 TEXT = "Il faut taxer le kérosène. Les avions <polluent> beaucoup.\n\nVoilà."
 

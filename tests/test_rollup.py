@@ -7,9 +7,9 @@ import re
 import numpy as np
 import pytest
 
-from stance.calibrate import abstain, fit_temperature, nll
 from stance.doc import Sentence
-from stance.rollup import document_stance, link_claims
+from stance.pipeline.decide import abstain, fit_temperature, nll
+from stance.pipeline.rollup import document_stance, link_claims
 
 
 def _sent(i: int, role: str, stance: dict[str, float], conf: float = 1.0) -> Sentence:
@@ -75,7 +75,7 @@ def _words(text: str) -> list[tuple[int, int]]:
 
 
 def test_decode_spans_merges_noisy_runs() -> None:
-    from stance.tasks import decode_spans, tags_to_spans
+    from stance.model.tasks import decode_spans, tags_to_spans
 
     text = "aa bb cc . ee ff gg"
     words = _words(text)
@@ -88,7 +88,7 @@ def test_decode_spans_merges_noisy_runs() -> None:
 
 
 def test_decode_spans_closes_short_gaps_inside_a_sentence_only() -> None:
-    from stance.tasks import decode_spans
+    from stance.model.tasks import decode_spans
 
     text = "il faut , donc , agir vite . car ils le disent"
     tags = ["B-claim", "I-claim", "O", "O", "I-claim", "I-claim", "I-claim"]
@@ -104,7 +104,7 @@ def test_decode_spans_closes_short_gaps_inside_a_sentence_only() -> None:
 
 
 def test_decode_spans_drops_runs_shorter_than_a_component() -> None:
-    from stance.tasks import MIN_SPAN_WORDS, decode_spans
+    from stance.model.tasks import MIN_SPAN_WORDS, decode_spans
 
     text = "un deux trois quatre cinq six sept"
     tags = ["B-claim", "I-claim", "O", "O", "O"] + ["B-premise"] * 2
@@ -115,8 +115,8 @@ def test_decode_spans_drops_runs_shorter_than_a_component() -> None:
 
 def test_context_keeps_the_edges_and_at_most_chars_per_side() -> None:
     from stance.doc import Document
-    from stance.model import PartInfo
-    from stance.tasks import component_inputs
+    from stance.model.part import PartInfo
+    from stance.model.tasks import component_inputs
 
     texts = ["Premier point établi.", "Donc il faut agir.", "Car le temps presse vraiment."]
     sents, start = [], 0

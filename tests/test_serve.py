@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from stance.doc import DocStance, Document, Sentence, Span
 from stance.segment import split_sentences
-from stance.serve import create_app
+from stance.serve.app import create_app
 
 EXAMPLE = (
     "La gratuité des transports devrait être généralisée. En effet, elle réduit la pollution. "

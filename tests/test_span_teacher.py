@@ -7,12 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stance.config import from_dict
-from stance.distill import span_teacher
 from stance.doc import ROLES, Document, Sentence
-from stance.encode import pair_examples
-from stance.pipeline import load
-from stance.tasks import doc_words, span_roles
+from stance.model.tasks import doc_words, span_roles
+from stance.pipeline.pipeline import load
+from stance.training.config import from_dict
+from stance.training.encode import pair_examples
+from stance.training.recipes.distill import span_teacher
 from tests.tiny import component_docs
 
 TAGS = ("O", "B-claim", "I-claim", "B-premise", "I-premise", "B-majorclaim", "I-majorclaim")
@@ -73,7 +73,7 @@ def test_span_teacher_rows_follow_the_examples(tiny_pipeline: Path) -> None:
 def test_training_rows_carry_the_span_teacher(tiny_pipeline: Path) -> None:
     from transformers import AutoTokenizer
 
-    from stance.encode import encode_pairs
+    from stance.training.encode import encode_pairs
 
     docs = component_docs()[:4]
     config = _config(tiny_pipeline)

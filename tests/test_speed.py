@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from stance.doc import Document
-from stance.pipeline import load
+from stance.pipeline.pipeline import load
 from tests.tiny import CORPUS
 
 TARGET = "Faut-il taxer le kérosène ?"
@@ -54,7 +54,7 @@ def fp32(tiny_pipeline: Path) -> list[Document]:
 @pytest.fixture(scope="module")
 def onnx_dir(tiny_pipeline: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The whole tiny pipeline exported once (``stance export onnx`` without --task)."""
-    from stance.speed import export_onnx
+    from stance.pipeline.export import export_onnx
 
     return export_onnx(tiny_pipeline, tmp_path_factory.mktemp("onnx"))
 
@@ -73,7 +73,7 @@ def test_int8_matches_fp32(tiny_pipeline: Path, fp32: list[Document]) -> None:
 def test_export_onnx_opens_in_onnxruntime(onnx_dir: Path) -> None:
     import onnxruntime as ort
 
-    from stance.speed import ONNX_FILE
+    from stance.model.backends import ONNX_FILE
 
     for task in ("component", "span", "stance"):
         session = ort.InferenceSession(str(onnx_dir / task / ONNX_FILE))
@@ -96,7 +96,7 @@ def test_onnx_matches_fp32(onnx_dir: Path, fp32: list[Document]) -> None:
 
 
 def test_onnx_int8_matches_fp32(onnx_dir: Path, fp32: list[Document]) -> None:
-    from stance.speed import ONNX_INT8_FILE
+    from stance.model.backends import ONNX_INT8_FILE
 
     docs = _run(load(onnx_dir, quantize="int8"))
     assert (onnx_dir / "span" / ONNX_INT8_FILE).exists()
@@ -107,10 +107,11 @@ def test_onnx_int8_matches_fp32(onnx_dir: Path, fp32: list[Document]) -> None:
 def test_onnx_backend_exports_once_into_cache(
     tiny_pipeline: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import stance.speed as speed
+    import stance.model.onnx as onnx
+    from stance.model.backends import part_loader
 
     monkeypatch.setenv("STANCE_CACHE_DIR", str(tmp_path))
-    loader = speed.part_loader("onnx")
+    loader = part_loader("onnx")
     encoder, _, info = loader(tiny_pipeline / "component")
     assert info.task == "component" and type(encoder).__name__ == "OnnxEncoder"
     assert [p.name.split("-")[0] for p in (tmp_path / "onnx").iterdir() if p.is_dir()] == [
@@ -120,13 +121,13 @@ def test_onnx_backend_exports_once_into_cache(
     def no_export(*args: object, **kwargs: object) -> None:
         raise AssertionError("exported twice")
 
-    monkeypatch.setattr(speed, "export_onnx_part", no_export)
+    monkeypatch.setattr(onnx, "export_onnx_part", no_export)
     loader(tiny_pipeline / "component")  # served from the cache
 
 
 def test_export_unknown_task(tiny_pipeline: Path, tmp_path: Path) -> None:
-    from stance.model import ModelError
-    from stance.speed import export_onnx
+    from stance.model.part import ModelError
+    from stance.pipeline.export import export_onnx
 
     with pytest.raises(ModelError):
         export_onnx(tiny_pipeline, tmp_path / "x", task="nope")
@@ -135,7 +136,7 @@ def test_export_unknown_task(tiny_pipeline: Path, tmp_path: Path) -> None:
 def test_bad_options_and_threads() -> None:
     import torch
 
-    from stance.speed import part_loader, physical_cores, set_threads
+    from stance.model.backends import part_loader, physical_cores, set_threads
 
     with pytest.raises(ValueError):
         part_loader("tensorrt")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from stance.targets import question_to_statements, statement_examples
-from stance.tasks import PairExample
+from stance.model.tasks import PairExample
+from stance.training.targets import question_to_statements, statement_examples
 
 
 @pytest.mark.parametrize(
@@ -72,7 +72,7 @@ def test_statement_examples_keep_labels_and_add_restatements() -> None:
 
 
 def test_reasoned_examples_state_the_comments_side_and_give_it_as_reason() -> None:
-    from stance.targets import reasoned_examples
+    from stance.training.targets import reasoned_examples
 
     q = Q
     examples = _examples("L'avion pollue", "Le tourisme en souffrirait.")
@@ -92,7 +92,7 @@ def test_reasoned_examples_state_the_comments_side_and_give_it_as_reason() -> No
 
 
 def test_negated_examples_flip_the_label_toward_the_negated_statement() -> None:
-    from stance.targets import negated_examples
+    from stance.training.targets import negated_examples
 
     examples = _examples("Oui, enfin !", "Non, le tourisme en souffrirait.")
     examples.append(PairExample(Q, "Il faut taxer le kérosène.", "favor", "q1", annotated=False))
@@ -108,7 +108,7 @@ def test_negated_examples_flip_the_label_toward_the_negated_statement() -> None:
 
 
 def test_restated_rows_keep_the_label_for_the_statement_and_flip_it_for_the_negation() -> None:
-    from stance.targets import restated_rows
+    from stance.training.targets import restated_rows
 
     rows = [
         {"id": 1, "question": Q, "comment": "Oui.", "label": "FAVOR", "question_id": 7},
@@ -123,7 +123,7 @@ def test_restated_rows_keep_the_label_for_the_statement_and_flip_it_for_the_nega
 
 
 def test_casual_targets_lowercase_and_drop_the_final_mark() -> None:
-    from stance.targets import casual_targets
+    from stance.training.targets import casual_targets
 
     examples = [PairExample("Il faut taxer le kérosène.", "Oui !", "favor", "q1")] * 50
     out = casual_targets(examples, share=0.5, seed=0)
@@ -133,7 +133,7 @@ def test_casual_targets_lowercase_and_drop_the_final_mark() -> None:
 
 
 def test_neutral_examples_pair_training_targets_with_neutral_text() -> None:
-    from stance.targets import neutral_examples
+    from stance.training.targets import neutral_examples
 
     examples = [
         PairExample("Il faut taxer le kérosène.", "Oui !", "favor", "q1"),
@@ -150,7 +150,7 @@ def test_neutral_examples_pair_training_targets_with_neutral_text() -> None:
 
 
 def test_rebuttal_examples_report_another_comment_then_answer_it() -> None:
-    from stance.targets import rebuttal_examples
+    from stance.training.targets import rebuttal_examples
 
     favor, against = "Oui, le climat l'exige.", "Non, le tourisme en souffrirait."
     examples = _examples(favor, against) + [
@@ -176,7 +176,7 @@ def test_rebuttal_examples_report_another_comment_then_answer_it() -> None:
 
 
 def test_rebuttal_examples_never_mix_languages_or_overflow_the_window() -> None:
-    from stance.targets import REBUTTAL_CHARS, rebuttal_examples
+    from stance.training.targets import REBUTTAL_CHARS, rebuttal_examples
 
     examples = [
         PairExample(Q, "Oui, le climat l'exige.", "favor", "q1"),

@@ -11,9 +11,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stance.config import from_dict
-from stance.model import PairClassifier, TokenTagger, load_part
-from stance.train import train
+from stance.model.classifier import PairClassifier, TokenTagger
+from stance.model.part import load_part
+from stance.training.config import from_dict
+from stance.training.trainer import train
 from tests.tiny import build_base, component_docs, stance_docs, write_jsonl
 
 
@@ -135,7 +136,7 @@ def _last(out: Path) -> str:
 
 
 def test_card_states_the_context_the_part_reads() -> None:
-    from stance.card import recipe_notes
+    from stance.model.card import recipe_notes
 
     wide = "\n".join(recipe_notes({"context": 2, "context_chars": 300}))
     assert "plus 2 neighbouring sentence(s) per side (at most 300 characters each)" in wide
@@ -148,8 +149,8 @@ def test_init_encoder_starts_from_another_run(bases: dict[str, Path], tmp_path: 
     import torch
     from transformers import AutoModelForSequenceClassification, AutoModelForTokenClassification
 
-    from stance.model import PartInfo
-    from stance.train import load_encoder
+    from stance.model.part import PartInfo
+    from stance.training.trainer import load_encoder
 
     base = str(bases["bert"])
     tagger = AutoModelForTokenClassification.from_pretrained(base, num_labels=5)

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import torch
 
-from stance.compress import encoder_linears
 from stance.doc import DocStance, Document, Sentence, Span
-from stance.model import PartInfo
-from stance.pooling import add_mean_pool_layer
+from stance.model.part import PartInfo
+from stance.model.pooling import add_mean_pool_layer
 from stance.segment import split_sentences
+from stance.training.recipes.compress import encoder_linears
 
 CORPUS = [
     "Il faut taxer le kérosène des avions.",
@@ -178,7 +178,7 @@ def stance_docs() -> list[Document]:
 
 
 def write_jsonl(docs: list[Document], path: Path) -> str:
-    from stance.data import to_record
+    from stance.training.data.registry import to_record
 
     path.write_text("".join(json.dumps(to_record(d), ensure_ascii=False) + "\n" for d in docs))
     return f"jsonl:{path}"
@@ -194,8 +194,8 @@ def build_tiny_pipeline(root: Path, kind: str = "bert") -> Path:
     """
     import shutil
 
-    from stance.config import from_dict
-    from stance.train import train
+    from stance.training.config import from_dict
+    from stance.training.trainer import train
 
     base = build_base(root / "base", kind)
     comp = write_jsonl(component_docs(), root / "component.jsonl")

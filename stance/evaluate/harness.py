@@ -18,14 +18,14 @@ import numpy as np
 
 from stance.doc import ROLES, STANCES
 from stance.evaluate import metrics, report, spans
-from stance.evaluate.baselines import (
+from stance.evaluate.spans import BIO_TAGS, SpanTuple
+from stance.training.baselines import (
     fit_predict_baselines,
     majority_label,
     overlap_report,
     pair_texts,
     token_lr_predict,
 )
-from stance.evaluate.spans import BIO_TAGS, SpanTuple
 
 log = logging.getLogger(__name__)
 

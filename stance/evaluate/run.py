@@ -12,12 +12,13 @@ from typing import Any
 
 import numpy as np
 
-from stance.calibrate import abstain
-from stance.data import load_dataset
 from stance.doc import Document
-from stance.model import ModelError, softmax
-from stance.pipeline import Pipeline, load
-from stance.tasks import component_inputs, decode_spans, doc_words, word_tags
+from stance.model.classifier import softmax
+from stance.model.part import ModelError
+from stance.model.tasks import component_inputs, decode_spans, doc_words, word_tags
+from stance.pipeline.decide import abstain
+from stance.pipeline.pipeline import Pipeline, load
+from stance.training.data.registry import load_dataset
 
 STANCE_PARTITION_KEYS = ("topic", "target_name", "language")
 
@@ -149,8 +150,8 @@ def _baseline_data(
 
     Scored on the X-Stance ``comments`` split, the baselines train without those authors.
     """
-    from stance.config import TrainConfig
-    from stance.corpora import DEFAULTS
+    from stance.training.config import TrainConfig
+    from stance.training.data.mix import DEFAULTS
 
     config = TrainConfig(task=task, hold_out_authors=split == "comments")
     train_docs, _ = DEFAULTS[task](config)  # the default recipe's data

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from stance.doc import Document, Sentence, Span
-from stance.tasks import tags_to_spans, word_tags
+from stance.model.tasks import tags_to_spans, word_tags
 
 ROLE_OF_LABEL = {"majorclaim": "claim", "claim": "claim", "premise": "premise"}
 _COMMENT = re.compile(r"^# (\w+) = (.*)$")

@@ -14,7 +14,6 @@ joined with the relative path); a row's id is its ``id`` field, else ``PATH#row<
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 import io
@@ -29,12 +28,13 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from stance.doc import Document
+from stance.io.decode import SNIFF_BYTES, BinaryInputError, decode_bytes, sniff_encoding
+from stance.io.extract import extract_main_text
 
 TEXT_EXTS = frozenset({".txt", ".md"})
 HTML_EXTS = frozenset({".html", ".htm"})
 ROW_EXTS = frozenset({".jsonl", ".csv"})
 SUPPORTED_EXTS = TEXT_EXTS | HTML_EXTS | ROW_EXTS
-SNIFF_BYTES = 1 << 16
 CSV_FIELD_LIMIT = 1 << 24  # characters; the csv module's default (131,072) cuts long articles
 
 
@@ -357,165 +357,3 @@ def _is_json_object(line: bytes) -> bool:
         return isinstance(json.loads(line.decode("utf-8-sig")), dict)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return False
-
-
-# --- decoding --------------------------------------------------------------------------------
-
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: it starts with the same two bytes
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
-
-class BinaryInputError(ValueError):
-    """The bytes are not text (NUL bytes outside UTF-16/32)."""
-
-
-def decode_bytes(data: bytes, errors: str = "strict") -> tuple[str, str]:
-    """(text, encoding): BOM, else UTF-8, else a legacy encoding biased to French (cp1252).
-
-    Raises ``BinaryInputError`` for binary data and ``UnicodeDecodeError`` when nothing fits
-    under ``errors="strict"``; other ``errors`` values decode with that handler instead.
-    """
-    encoding = sniff_encoding(data)
-    if not encoding.startswith(("utf-16", "utf-32")) and _mostly_control(data):
-        raise BinaryInputError("control characters: this is not a text file")
-    try:
-        return data.decode(encoding), encoding
-    except UnicodeDecodeError as err:
-        if encoding.startswith("utf-16-"):  # guessed from NUL bytes: it was binary after all
-            raise BinaryInputError("NUL bytes: this is not a text file") from err
-        if errors == "strict":
-            raise
-        return data.decode(encoding, errors), encoding
-
-
-def sniff_encoding(head: bytes, *, partial: bool = False) -> str:
-    """Encoding for data starting with ``head``: a BOM, UTF-16 without BOM, UTF-8, or legacy.
-
-    With ``partial`` (a prefix of a stream), a UTF-8 sequence cut at the very end is fine.
-    """
-    for bom, encoding in _BOMS:
-        if head.startswith(bom):
-            return encoding
-    if b"\x00" in head:
-        wide = _utf16_without_bom(head)
-        if wide is None:
-            raise BinaryInputError("NUL bytes: this is not a text file")
-        return wide
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as err:
-        if not (partial and err.start >= len(head) - 3) and not _mostly_utf8(head):
-            return _legacy_encoding(head) or "utf-8"
-    return "utf-8"
-
-
-def _mostly_utf8(data: bytes) -> bool:
-    """UTF-8 with a few bad bytes (a corrupted or cut file), not a legacy encoding.
-
-    Decoding such a file as cp1252 would turn every accent into mojibake ("Ã©") without any
-    error; as UTF-8 it is a ``decode_error`` (or U+FFFD with ``errors="replace"``) instead.
-    Legacy French text almost never forms valid multi-byte UTF-8 sequences.
-    """
-    text = data.decode("utf-8", "replace")
-    bad = text.count("\ufffd") - data.count("\ufffd".encode())  # minus real U+FFFD
-    good = sum(1 for c in text if c > "\x7f" and c != "\ufffd")
-    return good > 0 and good >= bad
-
-
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\v\f\r")
-
-
-def _mostly_control(data: bytes) -> bool:
-    """More than 5 % control bytes: binary data that happens to hold no NUL byte."""
-    head = data[:SNIFF_BYTES]
-    return len(head) > 0 and len(head.translate(None, _CONTROL_BYTES)) < 0.95 * len(head)
-
-
-def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 text without BOM has NUL high bytes in every other position for Latin text."""
-    even, odd = data[0::2], data[1::2]
-    if not even or not odd:
-        return None
-    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
-    if zeros_odd > 0.3 and zeros_even < 0.02:
-        return "utf-16-le"
-    if zeros_even > 0.3 and zeros_odd < 0.02:
-        return "utf-16-be"
-    return None
-
-
-def _legacy_encoding(data: bytes) -> str | None:
-    """cp1252 (Windows French) unless charset-normalizer sees a clearly non-Latin script."""
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is not None and _mostly_non_latin(str(best)):
-        return str(best.encoding)
-    try:
-        data.decode("cp1252")
-        return "cp1252"
-    except UnicodeDecodeError:
-        return str(best.encoding) if best is not None else None
-
-
-def _mostly_non_latin(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(ord(c) > 0x24F for c in letters) > len(letters) / 2
-
-
-# --- HTML ------------------------------------------------------------------------------------
-
-# Blog/CMS furniture that trafilatura sometimes keeps as a paragraph of its own. Matched on
-# short lines only (and never on lines ending like a sentence) so that real text survives.
-_CHROME_PREFIXES = (
-    "suivre ce blog", "commenter cet article", "partager", "s'abonner", "abonnez-vous",
-    "inscrivez-vous", "recevoir les articles", "newsletter", "lire la suite", "voir le profil",
-    "publié par", "publié le", "publié dans", "posté par", "article précédent",
-    "article suivant", "retour à l'accueil", "haut de page", "signaler un abus",
-    "créer un blog", "imprimer", "j'aime", "ajouter un commentaire", "laisser un commentaire",
-    "commentaires", "catégories", "mots-clés", "tags", "rss", "aller au contenu", "accueil",
-    "rechercher", "menu", "contact", "mentions légales", "tous droits réservés", "©", "tweet",
-    "envoyer par e-mail", "share", "follow", "subscribe",
-)  # fmt: skip
-_CHROME_MAX_CHARS = 60
-
-
-def extract_main_text(data: bytes) -> tuple[str, str | None]:
-    """(main text, title) of an HTML page: trafilatura with recall bias, no comments/tables.
-
-    Tables are left out because their cells come out as sentence-less fragments. The title
-    becomes the first line (followed by a blank line) unless the text already starts with it.
-    """
-    import trafilatura
-
-    result = trafilatura.bare_extraction(
-        data,
-        favor_recall=True,
-        include_comments=False,
-        include_tables=False,
-        with_metadata=True,
-    )
-    if result is None:
-        return "", None
-    title = getattr(result, "title", None) or None
-    lines = [ln.strip() for ln in (getattr(result, "text", "") or "").split("\n")]
-    body = "\n".join(ln for ln in lines if ln and not is_chrome_line(ln))
-    if title and body and not body.startswith(title):
-        return f"{title}\n\n{body}", title
-    return body, title
-
-
-def is_chrome_line(line: str) -> bool:
-    """True for navigation/share/subscribe lines such as "Suivre ce blog" or "Partager"."""
-    norm = line.strip().lower().replace("\u2019", "'")
-    if len(norm) > _CHROME_MAX_CHARS or norm.endswith((".", "!", "?", "…")):
-        return False
-    return any(
-        norm.startswith(p) and (len(norm) == len(p) or not norm[len(p)].isalnum())
-        for p in _CHROME_PREFIXES
-    )

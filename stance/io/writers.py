@@ -195,7 +195,7 @@ class HtmlReportWriter(Writer):
     """One self-contained page for the whole run (``stance.render``); never appended to."""
 
     def __init__(self, out: str | None, *, append: bool = False) -> None:
-        from stance.render import HtmlWriter
+        from stance.io.html import HtmlWriter
 
         super().__init__(out, append=False)
         self._inner = HtmlWriter(sys.stdout if out in (None, "-") else str(out))
@@ -211,7 +211,7 @@ class TableWriter(Writer):
     """A readable terminal table per document (what the README's first command prints)."""
 
     def write(self, doc: Document) -> None:
-        from stance.table import print_table
+        from stance.io.table import print_table
 
         print_table([doc])
 

@@ -21,10 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from stance.doc import Document
-
-# Documents per model call. Enough sentences (~150) that sorting them by length removes most
-# padding; 16 was 1.3x slower on fp32 and int8 (docs/benchmarks.md, scripts/bench.py).
-DOC_BATCH = 64
+from stance.pipeline.config import DOC_BATCH
 
 
 @dataclass

@@ -24,9 +24,9 @@ from typing import Any
 import numpy as np
 
 from stance.doc import Document
-from stance.label import DOC_BATCH
-from stance.pipeline import load
-from stance.speed import physical_cores, set_threads
+from stance.model.backends import physical_cores, set_threads
+from stance.pipeline.config import DOC_BATCH
+from stance.pipeline.pipeline import load
 
 ENGINES = ("local", "ray")
 DEFAULT_WINDOW = 2048

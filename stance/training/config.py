@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from stance.tasks import CONTEXT_CHARS
+from stance.model.tasks import CONTEXT_CHARS
 
 TASKS = ("component", "span", "stance")
 METHODS = ("lora", "full", "frozen-embeddings")

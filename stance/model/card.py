@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from stance.model import PartInfo
-from stance.tasks import CONTEXT_CHARS
+from stance.model.part import PartInfo
+from stance.model.tasks import CONTEXT_CHARS
 
 DATA_CREDITS = {
     "component": "PE-FR (Persuasive Essays, Stab & Gurevych 2017, French MT with projected labels, "

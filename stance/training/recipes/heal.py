@@ -20,8 +20,9 @@ from typing import Any
 import numpy as np
 import torch
 
-from stance.config import from_dict
-from stance.model import PartInfo, adapter_model, load_part, softmax
+from stance.model.classifier import softmax
+from stance.model.part import PartInfo, adapter_model, load_part
+from stance.training.config import from_dict
 
 
 def heal_adapter(
@@ -45,7 +46,7 @@ def heal_adapter(
     """
     from transformers import AutoTokenizer, set_seed
 
-    from stance.train import (
+    from stance.training.trainer import (
         _calibrate,
         _class_weights,
         _collator,

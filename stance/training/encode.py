@@ -9,11 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from stance import targets
-from stance.config import TrainConfig
 from stance.doc import ROLES, STANCES, Document
-from stance.model import window_stride
-from stance.tasks import (
+from stance.model.classifier import window_stride
+from stance.model.tasks import (
     PairExample,
     component_examples,
     doc_words,
@@ -21,6 +19,8 @@ from stance.tasks import (
     stance_examples,
     word_tags,
 )
+from stance.training import targets
+from stance.training.config import TrainConfig
 
 
 def labels_for(config: TrainConfig) -> tuple[str, ...]:
@@ -53,7 +53,7 @@ def _augment_stance(examples: list[PairExample], config: TrainConfig) -> list[Pa
     if config.rebuttal_pairs:
         examples += targets.rebuttal_examples(examples, config.rebuttal_pairs, config.seed)
     if config.neutral_pairs:
-        from stance.corpora import neutral_sentences  # reads PE-FR: only when asked for
+        from stance.training.data.mix import neutral_sentences
 
         sentences = neutral_sentences()
         examples += targets.neutral_examples(examples, sentences, config.neutral_pairs, config.seed)
@@ -93,7 +93,7 @@ def encode_pairs(
     first = [e.first for e in examples]
     second: list[str] | None = None
     if any(e.second for e in examples):  # same trimming of the short side as at prediction time
-        from stance.model import cap_tokens, short_side_budget
+        from stance.model.classifier import cap_tokens, short_side_budget
 
         budget = short_side_budget(config.max_length)
         second = [e.second or "" for e in examples]
@@ -110,11 +110,11 @@ def encode_pairs(
     data = {k: enc[k] for k in ("input_ids", "attention_mask")}
     data["labels"] = [labels.index(e.label) for e in examples]
     if training and config.distill_lexical:
-        from stance.distill import lexical_teacher
+        from stance.training.recipes.distill import lexical_teacher
 
         data["teacher"] = lexical_teacher(examples, labels).tolist()
     if training and config.distill_span:
-        from stance.distill import span_teacher
+        from stance.training.recipes.distill import span_teacher
 
         data["teacher"] = span_teacher(docs, config, labels)[: len(examples)].tolist()
     return Dataset.from_dict(data)

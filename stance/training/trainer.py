@@ -18,12 +18,12 @@ from typing import Any
 import numpy as np
 import torch
 
-from stance.config import TrainConfig
-from stance.corpora import task_documents
 from stance.doc import ROLES, STANCES
-from stance.encode import encode_pairs, encode_spans, labels_for
-from stance.model import PartInfo, _auto_class, _label_kwargs
-from stance.pooling import add_mean_pool_layer
+from stance.model.part import PartInfo, auto_class, label_kwargs
+from stance.model.pooling import add_mean_pool_layer
+from stance.training.config import TrainConfig
+from stance.training.data.mix import task_documents
+from stance.training.encode import encode_pairs, encode_spans, labels_for
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ def train(config: TrainConfig, output_dir: str | Path, *, resume: bool = False) 
     """Train, select on dev macro-F1, save; returns the dev scores and timings."""
     from transformers import AutoTokenizer, EarlyStoppingCallback, set_seed
 
-    from stance.e5 import resolve_base
+    from stance.model.e5 import resolve_base
 
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -43,7 +43,7 @@ def train(config: TrainConfig, output_dir: str | Path, *, resume: bool = False) 
     train_ds, dev_ds = encode_datasets(config, tokenizer, labels)
     model = _build_model(config, base, labels)
     if config.probe_head and not (resume and _last_checkpoint(out)):
-        from stance.probe import probe_head
+        from stance.training.recipes.probe import probe_head
 
         probe_head(model, train_ds, _collator(config, tokenizer))
     args = _training_args(config, out, len(train_ds))
@@ -112,8 +112,8 @@ def encode_datasets(
 
 
 def _build_model(config: TrainConfig, base: str, labels: tuple[str, ...]) -> torch.nn.Module:
-    auto = _auto_class(config.task)
-    model = auto.from_pretrained(base, **_label_kwargs(labels))
+    auto = auto_class(config.task)
+    model = auto.from_pretrained(base, **label_kwargs(labels))
     if config.init_encoder:
         load_encoder(model, Path(config.init_encoder), config.base)
     n_layers = int(model.config.num_hidden_layers)  # the encoder's own layers
@@ -315,9 +315,9 @@ def _metrics_fn(config: TrainConfig, labels: tuple[str, ...]) -> Any:
 
 def _calibrate(trainer: Any, dev_ds: Any) -> tuple[float, dict[str, float]]:
     """Fit the temperature on dev logits; report ECE before and after."""
-    from stance.calibrate import fit_temperature
     from stance.evaluate.metrics import expected_calibration_error
-    from stance.model import softmax
+    from stance.model.classifier import softmax
+    from stance.pipeline.decide import fit_temperature
 
     pred = trainer.predict(dev_ds)
     logits = pred.predictions.reshape(-1, pred.predictions.shape[-1])
@@ -349,7 +349,7 @@ def save_trained(
     model: Any, tokenizer: Any, info: PartInfo, config: TrainConfig, summary: dict, out: Path
 ) -> None:
     """Write the standard checkpoint, the compact adapter (LoRA runs) and the model card."""
-    from stance.card import write_model_card
+    from stance.model.card import write_model_card
 
     if config.method == "lora":
         adapter = out / "adapter"

@@ -13,8 +13,9 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from stance.config import TrainConfig
-from stance.data import (
+from stance.doc import Document
+from stance.training.config import TrainConfig
+from stance.training.data.registry import (
     _json_lines,
     data_dir,
     dev_question_keys,
@@ -23,7 +24,6 @@ from stance.data import (
     question_key,
     split_by_group,
 )
-from stance.doc import Document
 
 
 def load_specs(specs: tuple[str, ...] | list[str]) -> list[Document]:

@@ -20,16 +20,16 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from stance.config import TrainConfig
 from stance.doc import ROLES, Document
-from stance.tasks import PairExample, doc_words, span_roles
+from stance.model.tasks import PairExample, doc_words, span_roles
+from stance.training.config import TrainConfig
 
 FOLDS = 5
 
 
 def lexical_inputs(examples: Sequence[PairExample]) -> list[str]:
     """The baseline's text for each example: first text, separator, second text (if any)."""
-    from stance.evaluate.baselines import pair_texts
+    from stance.training.baselines import pair_texts
 
     return pair_texts([e.first for e in examples], [e.second or "" for e in examples])
 
@@ -91,7 +91,7 @@ def fold_ids(groups: Sequence[str], gold: Sequence[str], folds: int) -> np.ndarr
 def _fold_proba(
     train_texts: np.ndarray, train_gold: np.ndarray, texts: np.ndarray, labels: Sequence[str]
 ) -> np.ndarray:
-    from stance.evaluate.baselines import tfidf_lr_model
+    from stance.training.baselines import tfidf_lr_model
 
     out = np.zeros((len(texts), len(labels)), dtype=np.float32)
     present = sorted(set(train_gold))
@@ -118,7 +118,7 @@ def span_teacher(
     Documents without span annotations (the lowercased sentence table, where the tagger has no
     paragraph to read and scores 0.48) keep their one-hot gold label.
     """
-    from stance.pipeline import load
+    from stance.pipeline.pipeline import load
 
     tagger = load(config.span_teacher).span
     if tagger is None:

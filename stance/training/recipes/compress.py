@@ -21,8 +21,8 @@ from typing import Any
 
 import torch
 
-from stance.model import PartInfo, _auto_class, _label_kwargs
-from stance.pooling import add_mean_pool_layer
+from stance.model.part import PartInfo, auto_class, label_kwargs
+from stance.model.pooling import add_mean_pool_layer
 
 LINEARS = r".*encoder\.layer\.\d+\..*(query|key|value|dense)$"
 WHOLE = ["classifier", "pooler", "LayerNorm"]
@@ -42,12 +42,12 @@ def adapter_from_full(full: Path, out: Path, rank: int) -> dict[str, float]:
     """
     from peft import LoraConfig, TaskType, get_peft_model
 
-    from stance.e5 import resolve_base
+    from stance.model.e5 import resolve_base
 
     info = PartInfo.load(full)
-    auto = _auto_class(info.task)
+    auto = auto_class(info.task)
     tuned = auto.from_pretrained(str(full), use_safetensors=True)
-    base = auto.from_pretrained(resolve_base(info.base), **_label_kwargs(info.labels))
+    base = auto.from_pretrained(resolve_base(info.base), **label_kwargs(info.labels))
     n_layers = int(base.config.num_hidden_layers)  # the encoder's own layers
     _check_embeddings(base, tuned)
     if info.extra.get("mean_pool"):

@@ -7,15 +7,20 @@ scores equal ``stance`` scores), and labels are the contract's lowercase English
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
 from pathlib import Path
 
 import torch
 
-from stance.model import ModelError, PartInfo, load_part
+from stance.model.onnx import export_onnx_part
+from stance.model.part import ModelError, PartInfo, load_part
+from stance.pipeline.config import PIPELINE_FILE
+from stance.pipeline.pipeline import load
 
 
 def part_path(model: str | Path | None, task: str) -> Path:
-    from stance.pipeline import load
+    from stance.pipeline.pipeline import load
 
     nlp = load(model)
     if task not in nlp._paths:
@@ -25,7 +30,7 @@ def part_path(model: str | Path | None, task: str) -> Path:
 
 def export_hf(model: str | Path | None, task: str, out: Path) -> Path:
     """Write ``out`` with config (id2label), safetensors weights, tokenizer and model card."""
-    from stance.card import write_model_card
+    from stance.model.card import write_model_card
 
     src = part_path(model, task)
     net, tokenizer, info = load_part(src)
@@ -70,3 +75,26 @@ def _fold_temperature(net: torch.nn.Module, temperature: float) -> None:
         last.weight.div_(temperature)
         if last.bias is not None:
             last.bias.div_(temperature)
+
+
+def export_onnx(
+    model: str | Path | None, out: Path, task: str | None = None, quantize: str | None = None
+) -> Path:
+    """One task into ``out``; or, without ``task``, every part plus a ``pipeline.json`` so
+    that ``stance.load(out, backend="onnx")`` runs the whole pipeline from the export."""
+    nlp = load(model)
+    paths = nlp.part_paths
+    if task is not None:
+        if task not in paths:
+            raise ModelError(f"{nlp.directory}: the pipeline has no {task!r} part")
+        return export_onnx_part(paths[task], out, quantize)
+    for name, src in paths.items():
+        export_onnx_part(src, out / name, quantize)
+    config = asdict(nlp.config)
+    manifest = {
+        **config,
+        "parts": {n: n for n in paths},
+        "meta": {**config["meta"], "backend": "onnx"},
+    }
+    (out / PIPELINE_FILE).write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+    return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from stance.model import softmax
+from stance.model.classifier import softmax
 
 
 def nll(logits: np.ndarray, gold: np.ndarray, temperature: float) -> float:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from stance.tasks import PairExample
+from stance.model.tasks import PairExample
 
 _OPPOSITE = {"favor": "against", "against": "favor"}
 

@@ -42,7 +42,7 @@ FORMATS = ("pe-fr-bio", "pe-fr-sentences", "xstance", "efra", "fewshot", "abstrc
 STANCE_OF_LABEL = {"favor": "favor", "favour": "favor", "against": "against", "none": "none"}
 GROUP_KEYS = {"xstance": "question_id", "efra": "id"}  # formats split by split_by_group
 NEW_COMMENT_AUTHORS = 0.15  # X-Stance: share of authors whose training-question comments are dev
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 
 # folder under the data root, and file patterns per split (None: the only/all files)
 _LAYOUT: dict[str, tuple[str, dict[str | None, tuple[str, ...]]]] = {

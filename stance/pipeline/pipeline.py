@@ -7,54 +7,20 @@ article roll-up. Parts are loaded once, on first use, never at import time.
 
 from __future__ import annotations
 
-import json
-import os
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from stance.calibrate import abstain
 from stance.doc import ROLES, STANCES, Document, Sentence
-from stance.label import DOC_BATCH
-from stance.model import PART_FILE, ModelError, PairClassifier, PartInfo, TokenTagger, load_part
-from stance.rollup import document_stance, link_claims
-from stance.tasks import component_inputs, decode_spans
-
-PIPELINE_FILE = "pipeline.json"
-REPO_DEFAULT = Path(__file__).resolve().parents[1] / "models" / "default"
-PartLoader = Callable[[Path], tuple[Any, Any, PartInfo]]
-
-
-def default_model_dir() -> Path:
-    """``$STANCE_MODEL`` if set, else the shipped default in the repository's ``models/``."""
-    env = os.environ.get("STANCE_MODEL")
-    return Path(env) if env else REPO_DEFAULT
-
-
-@dataclass
-class PipelineConfig:
-    """Contents of ``pipeline.json``: which parts exist and how results are combined."""
-
-    parts: dict[str, str]
-    base: str = "e5-small-offline"
-    stance_threshold: float = 0.0
-    doc_weight: float = 1.0
-    role_weights: dict[str, float] = field(default_factory=dict)
-    meta: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def read(cls, directory: Path) -> PipelineConfig:
-        path = directory / PIPELINE_FILE
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise ModelError(f"{path}: cannot read pipeline manifest ({exc})") from exc
-        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
-        return cls(**known)
+from stance.model.classifier import PairClassifier, TokenTagger
+from stance.model.part import PART_FILE, ModelError, PartLoader, load_part
+from stance.model.tasks import component_inputs, decode_spans
+from stance.pipeline.config import DOC_BATCH, PIPELINE_FILE, PipelineConfig, default_model_dir
+from stance.pipeline.decide import abstain
+from stance.pipeline.rollup import document_stance, link_claims
 
 
 class Pipeline:
@@ -213,7 +179,7 @@ class Pipeline:
 
 
 def _probs(logits: np.ndarray, part: PairClassifier) -> np.ndarray:
-    from stance.model import softmax
+    from stance.model.classifier import softmax
 
     return softmax(logits, part.info.temperature)
 
@@ -236,7 +202,7 @@ def load(
     if nlp.config.meta.get("backend") == "onnx":
         backend = "onnx"
     if backend != "torch" or quantize is not None:
-        from stance.speed import part_loader
+        from stance.model.backends import part_loader
 
         nlp.loader = part_loader(backend, quantize)
     return nlp
@@ -247,7 +213,7 @@ def _open(model: str | Path | None) -> Pipeline:
     if (path / PIPELINE_FILE).exists():
         return Pipeline(path, PipelineConfig.read(path))
     if (path / PART_FILE).exists() or (path / "config.json").exists():
-        from stance.model import PartInfo
+        from stance.model.part import PartInfo
 
         info = PartInfo.load(path)
         default = default_model_dir()

@@ -25,7 +25,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from stance.doc import Document
-from stance.render import render_document
+from stance.io.html import STYLE_PATH, render_document
 
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
@@ -289,6 +289,10 @@ def _add_pages(app: FastAPI) -> None:
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
         return HTMLResponse(docs_page(app.openapi()))
+
+    @app.get("/static/style.css", include_in_schema=False)
+    async def style() -> FileResponse:  # one stylesheet for the page and the HTML writer
+        return FileResponse(STYLE_PATH, media_type="text/css")
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

@@ -2,7 +2,7 @@
 
 The same fragment is used by the web page (``POST /render``) and by ``stance label --format
 html``, so highlighting, badges and verdicts are written once, here, and styled by the one
-stylesheet ``stance/static/style.css`` (inlined in the report, linked from the page). The
+stylesheet ``stance/io/style.css`` (inlined in the report, linked from the page). The
 report needs no JavaScript: scores are shown on hover through ``title`` attributes.
 """
 
@@ -18,7 +18,7 @@ from typing import IO, Any
 
 from stance.doc import ROLES, STANCES, Document, Sentence, Span
 
-STYLE_PATH = Path(__file__).parent / "static" / "style.css"
+STYLE_PATH = Path(__file__).parent / "style.css"
 
 ROLE_FR: dict[str, str] = {"claim": "Affirmation", "premise": "Prémisse", "none": "Aucun rôle"}
 STANCE_FR: dict[str, str] = {"favor": "Pour", "against": "Contre", "none": "Neutre"}
