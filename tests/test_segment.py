@@ -7,10 +7,10 @@ import time
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from segment_cases import CASES
 
 from stance.doc import Sentence
 from stance.segment import segment, split_sentences, word_spans
+from tests.segment_cases import CASES
 
 CONTRACT = (
     "Le client décide-t-il vraiment ?\n\nIl serait naïf de croire que le consommateur décide à "

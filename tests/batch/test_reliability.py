@@ -25,7 +25,7 @@ from stance.doc import Document
 from stance.io.readers import read_inputs
 from stance.io.writers import JsonlWriter
 from stance.model.part import ModelError, load_part
-from tests.test_label import FAST, cli_env, read_records, run_cli
+from tests.batch.test_label import FAST, cli_env, read_records, run_cli
 
 FRENCH = "L'été dernier, la forêt a brûlé. Ça suffit : agissons maintenant ! Où va-t-on ?\n"
 CP1252_ONLY = "« L’œuvre coûte 5 € » — c’est tout…\n"  # characters Latin-1 does not have

@@ -18,11 +18,11 @@ from typing import Any
 
 import pytest
 import uvicorn
-from test_serve import EXAMPLE, TARGET, FakePipeline
 
 from stance.doc import Document
 from stance.io.html import STANCE_FR
 from stance.serve.app import create_app
+from tests.serve.test_app import EXAMPLE, TARGET, FakePipeline
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
