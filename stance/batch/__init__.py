@@ -1,1 +1,1 @@
-"""TODO"""
+"""Labelling many documents: resumable output files (``label``) and engines (local, Ray)."""

@@ -7,13 +7,12 @@ prediction cannot drift apart.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from stance.doc import ROLES, STANCES, Document, Sentence, Span
+from stance.doc import ROLES, Document, Sentence, Span
 
 CONTEXT_CHARS = 120  # default per side: keeps the sentence itself inside the model window
 SPAN_TAGS_MERGED = ("O", "B-claim", "I-claim", "B-premise", "I-premise")
@@ -67,35 +66,6 @@ def component_examples(
                 second = seconds[i] if seconds else None
                 out.append(PairExample(firsts[i], second, sent.role, doc.id))
     return out
-
-
-def stance_examples(docs: Sequence[Document], none_pairs: float, seed: int) -> list[PairExample]:
-    """(target, text) pairs; adds ``none`` pairs by matching texts with unrelated targets.
-
-    X-Stance has no neutral class: a comment answering another question (other topic when
-    known) is, by construction, neither for nor against the question it is paired with.
-    """
-    labelled = [d for d in docs if d.target and d.stance and d.stance.label in STANCES]
-    out = [
-        PairExample(d.target or "", d.text, d.stance.label, _group(d)) for d in labelled if d.stance
-    ]
-    rng = random.Random(seed)
-    pool = [d for d in labelled if d.meta.get("question_id") is not None]
-    for d in rng.sample(pool, int(len(pool) * none_pairs)) if pool else []:
-        for _ in range(10):
-            other = rng.choice(pool)
-            if _topic(other) != _topic(d) and other.target != d.target:
-                out.append(PairExample(other.target or "", d.text, "none", _group(d), False))
-                break
-    return out
-
-
-def _group(doc: Document) -> str:
-    return str(doc.meta.get("question_id", doc.meta.get("topic", doc.target or "")))
-
-
-def _topic(doc: Document) -> str:
-    return str(doc.meta.get("topic") or doc.meta.get("question_id") or doc.target)
 
 
 def span_tags(merge_majorclaim: bool) -> tuple[str, ...]:

@@ -1,1 +1,1 @@
-"""TODO"""
+"""The REST API and its web page (``stance serve``)."""

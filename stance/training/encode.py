@@ -16,7 +16,6 @@ from stance.model.tasks import (
     component_examples,
     doc_words,
     span_tags,
-    stance_examples,
     word_tags,
 )
 from stance.training import targets
@@ -38,7 +37,9 @@ def pair_examples(
             _lowercase_some(examples, config.lowercase_aug, config.seed) if training else examples
         )
     # dev gets `none` pairs too (other seed) so that selection sees all three classes
-    examples = stance_examples(docs, config.none_pairs, config.seed + (0 if training else 1))
+    examples = targets.stance_examples(
+        docs, config.none_pairs, config.seed + (0 if training else 1)
+    )
     return _augment_stance(examples, config) if training else examples
 
 

@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from stance.doc import STANCES, Document
 from stance.model.tasks import PairExample
 
 _OPPOSITE = {"favor": "against", "against": "favor"}
@@ -223,3 +224,32 @@ def rebuttal_examples(
         text = f"{rng.choice(_REPORTERS)} : « {rng.choice(others)} » {link} {answer}"
         out.append(PairExample(ex.first, text, ex.label, ex.group, False))
     return out
+
+
+def stance_examples(docs: Sequence[Document], none_pairs: float, seed: int) -> list[PairExample]:
+    """(target, text) pairs; adds ``none`` pairs by matching texts with unrelated targets.
+
+    X-Stance has no neutral class: a comment answering another question (other topic when
+    known) is, by construction, neither for nor against the question it is paired with.
+    """
+    labelled = [d for d in docs if d.target and d.stance and d.stance.label in STANCES]
+    out = [
+        PairExample(d.target or "", d.text, d.stance.label, _group(d)) for d in labelled if d.stance
+    ]
+    rng = random.Random(seed)
+    pool = [d for d in labelled if d.meta.get("question_id") is not None]
+    for d in rng.sample(pool, int(len(pool) * none_pairs)) if pool else []:
+        for _ in range(10):
+            other = rng.choice(pool)
+            if _topic(other) != _topic(d) and other.target != d.target:
+                out.append(PairExample(other.target or "", d.text, "none", _group(d), False))
+                break
+    return out
+
+
+def _group(doc: Document) -> str:
+    return str(doc.meta.get("question_id", doc.meta.get("topic", doc.target or "")))
+
+
+def _topic(doc: Document) -> str:
+    return str(doc.meta.get("topic") or doc.meta.get("question_id") or doc.target)

@@ -1,1 +1,1 @@
-"""TODO"""
+"""Research corpora → ``Document``s: one adapter per corpus, and the training mixes."""
