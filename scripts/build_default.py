@@ -19,12 +19,16 @@ import dataclasses
 import json
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from stance.training.config import ShipConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 TASKS = ("component", "span", "stance")
 TRAIN_ORDER = ("span", "component", "stance")  # the roles part learns from the span part
-DEV_EVALS = {  # task -> (name, format, path relative to the data dir, split)
+# task -> (name, format, path relative to the data dir, split)
+DEV_EVALS: dict[str, list[tuple[str, str, str, str | None]]] = {
     "component": [
         ("pe-fr-sentences", "pe-fr-sentences", "pe_fr/sentences.tsv", "dev"),
         ("pe-fr-bio", "pe-fr-bio", "pe_fr/dev_PE.fr", None),
@@ -44,11 +48,16 @@ DEV_EVALS = {  # task -> (name, format, path relative to the data dir, split)
 }
 
 
+def recipe(task: str) -> Path:
+    """The task's TOML recipe: ``[train]`` (``TrainConfig``) and ``[ship]`` (``ShipConfig``)."""
+    return ROOT / "scripts/configs" / f"{task}.toml"
+
+
 def train_task(task: str, runs: Path) -> None:
     from stance.training.config import load_config
     from stance.training.trainer import train
 
-    config = load_config(ROOT / "scripts/configs" / f"{task}.toml")
+    config = load_config(recipe(task))
     if config.distill_span:  # the teacher is this build's shipped span part, wherever runs/ is
         config = dataclasses.replace(config, span_teacher=str(runs / "span" / "adapter"))
     summary = train(config, runs / task)
@@ -56,12 +65,11 @@ def train_task(task: str, runs: Path) -> None:
     ship_adapter(task, runs / task)
 
 
-def ship_settings(task: str) -> dict[str, Any]:
-    """The recipe's ``[ship]`` table: how the trained run goes into the default."""
-    import tomllib
+def ship_settings(task: str) -> ShipConfig:
+    """The recipe's ``[ship]`` table, checked: how the trained run goes into the default."""
+    from stance.training.config import load_ship_config
 
-    recipe = tomllib.loads((ROOT / "scripts/configs" / f"{task}.toml").read_text())
-    return dict(recipe.get("ship", {}))
+    return load_ship_config(recipe(task))
 
 
 def ship_adapter(task: str, run: Path) -> None:
@@ -69,16 +77,16 @@ def ship_adapter(task: str, run: Path) -> None:
     from stance.training.recipes.compress import adapter_from_full
 
     settings = ship_settings(task)
-    rank = settings.get("adapter_rank")
+    rank = settings.adapter_rank
     if rank:
-        kept = adapter_from_full(run, run / "adapter", int(rank))["delta_energy_kept"]
+        kept = adapter_from_full(run, run / "adapter", rank)["delta_energy_kept"]
         note = (
             f"\n\n## Shipped form\n\nTrained in full; shipped as the rank-{rank} truncated SVD "
             f"of each encoder weight change, a LoRA adapter (`stance/compress.py`) that keeps "
             f"{kept:.1%} of the change's squared norm."
         )
         print(f"{task}: rank-{rank} adapter keeps {kept:.1%} of the change")
-        if settings.get("heal_epochs"):
+        if settings.heal_epochs:
             note += heal(run, settings)
         card = rewrite_card(run)
         text = card.read_text(encoding="utf-8").rstrip("\n")
@@ -95,21 +103,21 @@ def rewrite_card(run: Path) -> Path:
     return write_model_card(run, PartInfo.load(run), config, summary)
 
 
-def heal(run: Path, settings: dict[str, Any]) -> str:
+def heal(run: Path, settings: ShipConfig) -> str:
     """Train the adapter toward the full run (``[ship] heal_*``, ``stance/heal.py``)."""
     from stance.training.recipes.heal import heal_adapter
 
-    epochs, lr = float(settings["heal_epochs"]), float(settings["heal_learning_rate"])
-    distill = float(settings.get("heal_distill", 1.0))
-    recipe = dict(settings.get("heal_recipe", {}))  # e.g. reasoned_pairs: rows the run never saw
+    epochs, lr = settings.heal_epochs, settings.heal_learning_rate
+    distill = settings.heal_distill
+    changes = settings.heal_recipe  # e.g. reasoned_pairs: rows the run never saw
     scores = heal_adapter(
-        run, run / "adapter", epochs=epochs, learning_rate=lr, distill=distill, recipe=recipe
+        run, run / "adapter", epochs=epochs, learning_rate=lr, distill=distill, recipe=changes
     )
     print(f"healed adapter: {json.dumps(scores)}")
-    changes = f", recipe changes {json.dumps(recipe)}" if recipe else ""
+    changes_note = f", recipe changes {json.dumps(changes)}" if changes else ""
     return (
         f" Then trained as LoRA for {epochs:g} epoch(s) at lr {lr:g} toward the full run's "
-        f"probabilities (weight {distill:g}{changes}; `stance/heal.py`): Trainer dev macro-F1 "
+        f"probabilities (weight {distill:g}{changes_note}; `stance/heal.py`): Trainer dev macro-F1 "
         f"{scores['dev_macro_f1']:.3f}."
     )
 
@@ -140,7 +148,7 @@ def assemble(runs: Path, out: Path, tasks: tuple[str, ...] = TASKS) -> None:
         "base": "e5-small-offline",
         "parts": {t: t for t in tasks},
         # below this probability a sentence's stance is `none` (tuned on dev, [ship] in stance.toml)
-        "stance_threshold": float(ship_settings("stance").get("stance_threshold", 0.0)),
+        "stance_threshold": ship_settings("stance").stance_threshold,
         "doc_weight": 1.0,
         "meta": {"built_by": "scripts/build_default.py", "configs": "scripts/configs/*.toml"},
     }
@@ -149,8 +157,8 @@ def assemble(runs: Path, out: Path, tasks: tuple[str, ...] = TASKS) -> None:
 
 def write_stance_dev(path: Path) -> None:
     """The stance dev part (French X-Stance dev questions + E-FRA dev tweets) as project JSONL."""
+    from stance.training.data.export import to_record
     from stance.training.data.mix import stance_pool
-    from stance.training.data.registry import to_record
 
     _, dev = stance_pool()
     path.write_text("".join(json.dumps(to_record(d), ensure_ascii=False) + "\n" for d in dev))
@@ -234,6 +242,16 @@ def add_scores_to_cards(model: Path, scores: dict[str, float]) -> None:
     manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
 
 
+def check_recipes(tasks: list[str]) -> None:
+    """Check every recipe's [train] and [ship] tables first: a typo fails before hours of work."""
+    from stance.training.config import load_config
+
+    for task in tasks:
+        load_config(recipe(task))
+        ship_settings(task)
+    ship_settings("stance")  # assemble() reads its stance_threshold whatever the tasks
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -244,6 +262,7 @@ def main() -> None:
     parser.add_argument("--skip-train", action="store_true")
     parser.add_argument("--skip-eval", action="store_true")
     args = parser.parse_args()
+    check_recipes(args.tasks)
     for task in sorted(args.tasks, key=TRAIN_ORDER.index):
         if args.skip_train:
             if (args.runs / task).is_dir():  # the recipe's [ship] rank may have changed

@@ -18,6 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from stance.pipeline.config import DOC_BATCH
+from stance.training.config import train_keys
 
 app = typer.Typer(
     add_completion=False,
@@ -25,9 +26,11 @@ app = typer.Typer(
     help="Argument mining and stance classification for French (see README.md).",
 )
 export_app = typer.Typer(no_args_is_help=True, help="Export models to standard formats.")
-data_app = typer.Typer(no_args_is_help=True, help="Prepare the research data sets.")
+data_app = typer.Typer(no_args_is_help=True, help="Prepare and count the research data sets.")
+config_app = typer.Typer(no_args_is_help=True, help="Training configuration keys.")
 app.add_typer(export_app, name="export")
 app.add_typer(data_app, name="data")
+app.add_typer(config_app, name="config")
 
 ModelOpt = Annotated[
     str | None, typer.Option("--model", "-m", help="Pipeline dir or task checkpoint")
@@ -59,6 +62,31 @@ def _friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise typer.Exit(2) from None
 
     return wrapper
+
+
+def _check_target(target: str | None) -> None:
+    if target is not None and not target.strip():
+        raise ValueError("empty --target: name what the stance is toward, or leave it out")
+
+
+def _check_model(model: str | None) -> None:
+    if model and not Path(model).exists():
+        raise ValueError(
+            f"--model {model}: no such directory (a pipeline directory or a task checkpoint; "
+            "hub encoders are for `stance train --base`)"
+        )
+
+
+def _check_inputs(inputs: list[str]) -> None:
+    """Missing paths are named at once, before any model loads. Some missing: the others are
+    labelled and the missing ones get error records (exit 1); all missing: usage error."""
+    from stance.batch.label import missing_inputs
+
+    missing = missing_inputs(inputs)
+    for path in missing:
+        typer.echo(f"error: {path}: no such file or directory", err=True)
+    if missing and len(missing) == len(inputs):
+        raise typer.Exit(2)
 
 
 @contextlib.contextmanager
@@ -134,6 +162,9 @@ def label(
     actors: Annotated[int, typer.Option(help="Ray: model copies running at once")] = 1,
 ) -> None:
     """Label documents: one record per input document, resumable with the same -o."""
+    _check_target(target)
+    _check_model(model)
+    _check_inputs(inputs)  # before any model work: torch alone takes seconds to import
     from stance.batch.engines import open_engine
     from stance.batch.label import label_corpus
 
@@ -177,6 +208,10 @@ def predict(
     threads: ThreadsOpt = None,
 ) -> None:
     """Analyse one text and print a readable table (or the JSON record)."""
+    if not text.strip():
+        raise ValueError("empty text: give the text to analyse as the argument")
+    _check_target(target)
+    _check_model(model)
     from stance.io.table import print_table
     from stance.model.backends import set_threads
     from stance.pipeline.pipeline import load
@@ -205,20 +240,41 @@ def train(
         list[str] | None, typer.Option(help="FORMAT:PATH dev data (repeatable)")
     ] = None,
     set_: Annotated[
-        list[str] | None, typer.Option("--set", help="Override: key=value (repeatable)")
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Override: key=value, value in TOML (repeatable). Keys: "
+            + ", ".join(train_keys())
+            + ". `stance config show` gives their types, defaults and meanings.",
+        ),
     ] = None,
     resume: Annotated[bool, typer.Option(help="Continue from the last checkpoint in OUT")] = False,
 ) -> None:
     """Fine-tune a task model; the output opens with transformers.AutoModelFor*.from_pretrained."""
     from stance.training.config import load_config, parse_overrides
-    from stance.training.trainer import train as run_training
 
     overrides = parse_overrides(set_ or [])
     overrides.update(
         {"task": task, "base": base, "data": data or None, "dev_data": dev_data or None}
     )
-    summary = run_training(load_config(config, overrides), out, resume=resume)
+    recipe = load_config(config, overrides)  # a bad key fails before the heavy imports
+
+    from stance.training.trainer import train as run_training
+
+    summary = run_training(recipe, out, resume=resume)
     typer.echo(json.dumps(summary, indent=2))
+
+
+@config_app.command("show")
+@_friendly
+def config_show(
+    task: Annotated[str | None, typer.Option(help="component | span | stance")] = None,
+    config: Annotated[Path | None, typer.Option(help="TOML recipe to read")] = None,
+) -> None:
+    """Every `stance train --set` key: type, value (default, or from --config/--task), meaning."""
+    from stance.training.config import describe, load_config
+
+    typer.echo(describe(load_config(config, {"task": task})))
 
 
 @app.command()
@@ -227,7 +283,10 @@ def evaluate(
     task: Annotated[str, typer.Option(help="component | span | stance")] = "component",
     data: Annotated[Path | None, typer.Option(help="Gold data file")] = None,
     data_format: Annotated[
-        str, typer.Option(help="pe-fr-bio|pe-fr-sentences|xstance|efra|fewshot|abstrct|jsonl")
+        str,
+        typer.Option(
+            help="pe-fr-bio|pe-fr-sentences|xstance|efra|fewshot|abstrct|jsonl|consistency"
+        ),
     ] = "jsonl",
     out: Annotated[Path, typer.Option("-o", "--out", help="Report directory")] = Path("report"),
     model: ModelOpt = None,
@@ -264,6 +323,9 @@ def evaluate(
         f"{task} on {data.name}: macro-F1 {report['macro_f1']:.3f} (n={report['n']})"
         f" → {out}/report.md"
     )
+    if "consistency" in report:
+        both = report["consistency"]["both_right"]["value"]
+        typer.echo(f"right on target and negation: {both:.3f} (docs/evaluation.md)")
 
 
 @export_app.command("hf")
@@ -299,10 +361,29 @@ def export_onnx(
 @_friendly
 def data_prepare(out: Annotated[Path, typer.Option("-o", "--out")] = Path("data/prepared")) -> None:
     """Convert every research set in $STANCE_DATA_DIR to the project's JSONL schema."""
-    from stance.training.data.registry import prepare
+    from stance.training.data.export import prepare
 
     for name, count in prepare(out).items():
         typer.echo(f"{name}\t{count}")
+
+
+@data_app.command("stats")
+@_friendly
+def data_stats(
+    formats: Annotated[
+        list[str] | None,
+        typer.Option("--format", "-f", help="Data format (repeatable; default: all but jsonl)"),
+    ] = None,
+) -> None:
+    """Rows per source × language × split × label of the research sets in $STANCE_DATA_DIR."""
+    from rich.console import Console
+
+    from stance.training.data.stats import count_rows, stats_table
+
+    counts, notes = count_rows(formats)
+    Console().print(stats_table(counts))
+    for note in notes:
+        typer.echo(f"note: {note}", err=True)
 
 
 @app.command()

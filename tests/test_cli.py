@@ -83,3 +83,25 @@ def test_usage_errors_exit_2_without_traceback(tmp_path: Path) -> None:
     cmd = ["train", "--task", "stance", "--config", str(bad), "-o", str(tmp_path / "o")]
     result = runner.invoke(app, cmd)
     assert result.exit_code == 2 and "not_a_key" in result.output
+
+
+def test_config_show_lists_every_train_key(tmp_path: Path) -> None:
+    from stance.training.config import TrainConfig
+
+    result = runner.invoke(app, ["config", "show"])
+    assert result.exit_code == 0, result.output
+    rows = {line.split()[0]: line for line in result.stdout.splitlines()}
+    assert list(rows) == list(TrainConfig().to_dict())
+    assert rows["epochs"].split()[1:3] == ["float", "3.0"] and "# training epochs" in rows["epochs"]
+    recipe = Path(__file__).resolve().parents[1] / "scripts/configs/stance.toml"
+    shown = runner.invoke(app, ["config", "show", "--config", str(recipe)])
+    assert shown.exit_code == 0, shown.output
+    assert '"frozen-embeddings"' in next(
+        r for r in shown.stdout.splitlines() if r.startswith("method")
+    )
+    span = runner.invoke(app, ["config", "show", "--task", "span"]).stdout
+    assert '"span"' in span.splitlines()[0]
+    bad = runner.invoke(app, ["config", "show", "--task", "roles"])
+    assert bad.exit_code == 2 and "task must be one of" in bad.output
+    helptext = runner.invoke(app, ["train", "--help"], env={"COLUMNS": "200"}).stdout
+    assert "stance config show" in " ".join(helptext.split()) and "window_stride" in helptext

@@ -178,7 +178,7 @@ def stance_docs() -> list[Document]:
 
 
 def write_jsonl(docs: list[Document], path: Path) -> str:
-    from stance.training.data.registry import to_record
+    from stance.training.data.export import to_record
 
     path.write_text("".join(json.dumps(to_record(d), ensure_ascii=False) + "\n" for d in docs))
     return f"jsonl:{path}"

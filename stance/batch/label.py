@@ -142,6 +142,11 @@ class _Resume:
         return Counter({k: n for k, n in self.done.items() if n > 0 and k[0] in self.seen})
 
 
+def missing_inputs(inputs: Sequence[str]) -> list[str]:
+    """Input paths that do not exist (``-`` is stdin): checked before any model loads."""
+    return [item for item in inputs if item != "-" and not os.path.lexists(item)]
+
+
 def check_output(inputs: Sequence[str], out: Path | None) -> None:
     """Refuse an output that is an input, or inside an input directory (not hidden there).
 

@@ -19,6 +19,7 @@ import numpy as np
 from stance.doc import ROLES, STANCES
 from stance.evaluate import metrics, report, spans
 from stance.evaluate.spans import BIO_TAGS, SpanTuple
+from stance.pipeline import decide
 from stance.training.baselines import (
     fit_predict_baselines,
     majority_label,
@@ -37,6 +38,7 @@ LABEL_SETS: dict[str, tuple[str, ...]] = {
     "xstance": XSTANCE_LABELS,  # official metric: macro-F1 over favor/against only
     "efra": STANCES,
     "fewshot": STANCES,  # e-fra files; xstance-fr files use FEWSHOT_LABEL_SETS
+    "consistency": STANCES,  # target / negated / unrelated views (stance.evaluate.consistency)
 }
 FEWSHOT_LABEL_SETS: dict[str, tuple[str, ...]] = {"xstance-fr": XSTANCE_LABELS, "e-fra": STANCES}
 TASK_LABELS: dict[str, tuple[str, ...]] = {"component": ROLES, "stance": STANCES, "span": BIO_TAGS}
@@ -47,6 +49,7 @@ FORMAT_TASKS: dict[str, tuple[str, ...]] = {
     "xstance": ("stance",),
     "efra": ("stance",),
     "fewshot": ("stance",),
+    "consistency": ("stance",),
 }
 N_WORST = 20
 TEXT_CHARS = 400
@@ -88,16 +91,16 @@ def _calibration(
     conf = _confidences(pred, probs, prob_labels)
     out: dict[str, Any] = {
         "n_bins": 15,
-        "ece": metrics.expected_calibration_error(conf, correct),
-        "bins": metrics.reliability_bins(conf, correct),
+        "ece": decide.expected_calibration_error(conf, correct),
+        "bins": decide.reliability_bins(conf, correct),
         "ece_after": None,
     }
     if calibrated is not None:
         after_pred = [prob_labels[j] for j in np.asarray(calibrated).argmax(axis=1)]
         after_ok = [g == p for g, p in zip(gold, after_pred, strict=True)]
         after_conf = _confidences(after_pred, np.asarray(calibrated), prob_labels)
-        out["ece_after"] = metrics.expected_calibration_error(after_conf, after_ok)
-        out["bins_after"] = metrics.reliability_bins(after_conf, after_ok)
+        out["ece_after"] = decide.expected_calibration_error(after_conf, after_ok)
+        out["bins_after"] = decide.reliability_bins(after_conf, after_ok)
     return out
 
 

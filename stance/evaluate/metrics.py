@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 BOOT_CHUNK = 100  # bootstrap replicates built at once: bounds memory on long token lists
 
@@ -206,43 +205,6 @@ def mcnemar(
         stat = (abs(b - c) - 1) ** 2 / (b + c)
         p_value, method = math.erfc(math.sqrt(stat / 2)), "chi2-corrected"
     return {"statistic": stat, "p_value": p_value, "b": b, "c": c, "method": method}
-
-
-def reliability_bins(
-    confidences: npt.ArrayLike, correct: npt.ArrayLike, n_bins: int = 15
-) -> list[dict[str, float]]:
-    """Equal-width confidence bins (lo, hi]; the first bin also takes confidence 0."""
-    conf = np.asarray(confidences, dtype=np.float64)
-    ok = np.asarray(correct, dtype=np.float64)
-    if conf.shape != ok.shape:
-        raise ValueError("confidences and correct must have the same length")
-    # the tolerance keeps 0.6 * 10 = 6.000000000000001 in the (0.5, 0.6] bin
-    which = np.clip(np.ceil(conf * n_bins - 1e-9).astype(np.int64) - 1, 0, n_bins - 1)
-    bins = []
-    for i in range(n_bins):
-        mask = which == i
-        count = int(mask.sum())
-        bins.append(
-            {
-                "lo": i / n_bins,
-                "hi": (i + 1) / n_bins,
-                "count": count,
-                "accuracy": float(ok[mask].mean()) if count else 0.0,
-                "confidence": float(conf[mask].mean()) if count else 0.0,
-            }
-        )
-    return bins
-
-
-def expected_calibration_error(
-    confidences: npt.ArrayLike, correct: npt.ArrayLike, n_bins: int = 15
-) -> float:
-    """ECE (Guo et al. 2017): bin-weighted mean gap between accuracy and confidence."""
-    bins = reliability_bins(confidences, correct, n_bins)
-    total = sum(b["count"] for b in bins)
-    if total == 0:
-        return 0.0
-    return float(sum(b["count"] * abs(b["accuracy"] - b["confidence"]) for b in bins) / total)
 
 
 def partition_report(

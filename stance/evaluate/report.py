@@ -103,6 +103,49 @@ def _systems_section(rep: dict[str, Any]) -> str:
     return "## Model vs baselines\n\n" + _table(header, rows)
 
 
+CONSISTENCY_ROWS: tuple[tuple[str, str], ...] = (
+    ("target_accuracy", "accuracy on the target"),
+    ("both_right", "right on target and negation"),
+    ("unrelated_none", "none on the unrelated target"),
+    ("macro_f1_3views", "macro-F1, three views"),
+    ("contradictions", "same favor/against on target and negation"),
+)
+
+
+CONSISTENCY_KEYS = tuple(key for key, _ in CONSISTENCY_ROWS)
+
+
+def _consistency_section(rep: dict[str, Any]) -> str:
+    """Target consistency (``stance.evaluate.consistency``): model and baselines, with CIs."""
+    block = rep.get("consistency")
+    if not block:
+        return ""
+    systems = [("**model**", block), *(block.get("baselines") or {}).items()]
+    header = ["metric", *[h for name, _ in systems for h in (name, "95% CI")]]
+    rows = [
+        [label, *[c for _, sys in systems for c in (sys[key]["value"], _ci(sys[key]))]]
+        for key, label in CONSISTENCY_ROWS
+    ]
+    labels = list(dict.fromkeys(k for v in block["views"].values() for k in v["predicted"]))
+    views = [
+        [view, v["accuracy"], *[v["predicted"].get(k, 0) for k in labels]]
+        for view, v in block["views"].items()
+    ]
+    wrong = block.get("inconsistent") or []
+    cols = [c for c in ("id", "label", "target", "negated", "unrelated", "text") if wrong]
+    parts = [
+        f"## Target consistency ({block['n_rows']} texts × target, negation, unrelated)",
+        _table(header, rows),
+        _table(["view", "accuracy", *[f"pred {k}" for k in labels]], views),
+    ]
+    if wrong:
+        parts += [
+            "Rows with a view wrong (file order):",
+            _table(cols, [[e[c] for c in cols] for e in wrong]),
+        ]
+    return "\n\n".join(parts)
+
+
 def _per_class_section(rep: dict[str, Any]) -> str:
     rows = [
         [lab, v["precision"], v["recall"], v["f1"], v["support"]]
@@ -194,6 +237,7 @@ def render_markdown(rep: dict[str, Any]) -> str:
         "\n".join(head),
         _overlap_line(rep),
         _main_section(rep),
+        _consistency_section(rep),
         _systems_section(rep),
         _per_class_section(rep),
         _span_section(rep),
@@ -274,12 +318,14 @@ def _metric_rows(reports: list[dict[str, Any]]) -> list[tuple[str, list[float | 
     def pick(rep: dict[str, Any], key: str) -> float | None:
         if key == "ece":
             return (rep.get("calibration") or {}).get("ece")
+        if key in CONSISTENCY_KEYS:
+            return ((rep.get("consistency") or {}).get(key) or {}).get("value")
         if key.startswith("F1 "):
             return (rep.get("per_class", {}).get(key[3:]) or {}).get("f1")
         value = rep.get(key)
         return float(value) if isinstance(value, int | float) else None
 
-    keys = ["macro_f1", "accuracy", "span_f1_exact", "span_f1_partial", "ece"]
+    keys = ["macro_f1", "accuracy", "span_f1_exact", "span_f1_partial", "ece", *CONSISTENCY_KEYS]
     labels = list(dict.fromkeys(lab for rep in reports for lab in rep.get("per_class", {})))
     rows = [(k, [pick(r, k) for r in reports]) for k in keys + [f"F1 {lab}" for lab in labels]]
     return [(k, vals) for k, vals in rows if any(v is not None for v in vals)]

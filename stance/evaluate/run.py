@@ -36,6 +36,8 @@ def evaluate_model(
 ) -> dict[str, Any]:
     from stance.evaluate.harness import evaluate_predictions, label_set
 
+    if data_format == "consistency":
+        return _evaluate_consistency(model, task, data, out, baselines)
     docs = _load_gold(data_format, data, split, encoding_errors)
     if not docs:
         raise ValueError(f"{data}: no documents read as {data_format}")
@@ -81,6 +83,28 @@ def evaluate_model(
             "temperature": part.info.temperature,
         },
     )
+
+
+def _evaluate_consistency(
+    model: str | Path | None, task: str, data: Path, out: Path, baselines: bool
+) -> dict[str, Any]:
+    """Target view, negated target and unrelated target: ``stance.evaluate.consistency``."""
+    from stance.evaluate.consistency import evaluate_consistency, read_consistency
+
+    if task != "stance":
+        raise ValueError(f"data format 'consistency' has no {task!r} task (has ('stance',))")
+    rows = read_consistency(data)  # a malformed file fails before the model loads
+    nlp = load(model)
+    if nlp.stance_model is None:
+        raise ModelError(f"{nlp.directory}: no stance part")
+    extra = {
+        "data": str(data),
+        "data_format": "consistency",
+        "model": str(nlp.part_paths.get("stance", nlp.directory)),
+        "stance_threshold": nlp.config.stance_threshold,
+    }
+    train = _baseline_data("stance") if baselines else None
+    return evaluate_consistency(nlp, rows, out, train=train, extra=extra)
 
 
 def _load_gold(fmt: str, data: Path, split: str | None, errors: str) -> list[Document]:

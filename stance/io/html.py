@@ -1,9 +1,25 @@
 """HTML views of analysed documents: one fragment per document, or a self-contained report.
 
 The same fragment is used by the web page (``POST /render``) and by ``stance label --format
-html``, so highlighting, badges and verdicts are written once, here, and styled by the one
-stylesheet ``stance/io/style.css`` (inlined in the report, linked from the page). The
-report needs no JavaScript: scores are shown on hover through ``title`` attributes.
+html``, styled by the one stylesheet ``stance/io/style.css`` (inlined in the report, linked
+from the page). The report needs no JavaScript: scores show on hover (``title`` attributes).
+
+What a sentence shows is decided once, by :func:`sentence_view`, from its record alone (role,
+stance, scores; never its text); the terminal table (``stance.io.table``) uses it too:
+
+- **Highlights follow the role tag.** Only a ``claim`` or ``premise`` sentence is highlighted,
+  always in the colour of its role. Spans only say *which part* of it to highlight (their own
+  label is ignored, so they never contradict the tag); with no span in it, the whole sentence
+  is. A sentence of role ``none`` shows no highlight, whatever spans cross it.
+- **A stance pill only where there is a stance**: none for stance ``none`` (or no target); a
+  sentence of role ``none`` keeps its pill only for a strong stance (score of its label
+  ≥ :data:`STRONG_STANCE`, e.g. a thesis the role model missed). Titles, bylines and dates
+  thus lose their « Pour »/« Contre ».
+- **Greyed out** (boilerplate): a sentence with neither a role nor a pill.
+- **Numbers start at 1** wherever a person reads them (list, links, anchors ``#d1-s3``);
+  ``Sentence.index`` stays 0-based in the JSON record.
+
+French typography: no-break space before « : », narrow one before « ; ! ? % » and inside « ».
 """
 
 from __future__ import annotations
@@ -20,10 +36,39 @@ from stance.doc import ROLES, STANCES, Document, Sentence, Span
 
 STYLE_PATH = Path(__file__).parent / "style.css"
 
-ROLE_FR: dict[str, str] = {"claim": "Affirmation", "premise": "Prémisse", "none": "Aucun rôle"}
-STANCE_FR: dict[str, str] = {"favor": "Pour", "against": "Contre", "none": "Neutre"}
-_NNBSP = "\u202f"  # French typography: narrow no-break space before « % » and inside « »
+ROLE_FR: dict[str, str] = {"claim": "Thèse", "premise": "Prémisse", "none": "Hors argumentation"}
+STANCE_FR: dict[str, str] = {"favor": "Pour", "against": "Contre", "none": "Neutre / sans position"}
+ARGUMENT_ROLES: tuple[str, ...] = ("claim", "premise")
+STRONG_STANCE = 0.75  # from this score, a sentence outside the argument keeps its stance pill
+_NBSP = "\u00a0"  # before « : »
+_NNBSP = "\u202f"  # narrow: before « ; ! ? % » and inside « »
 _PARA_BREAK = re.compile(r"\n\s*\n")
+
+
+@dataclass(frozen=True)
+class SentenceView:
+    """What a person is shown of one sentence (see the module docstring for the rules)."""
+
+    number: int  # 1-based
+    role: str  # the record's role, "none" when absent
+    highlighted: bool  # role is claim/premise: highlights, in the colour of ``role``
+    pill: str | None  # stance label shown as a pill; None: no pill
+    muted: bool  # greyed out: no role and no pill
+
+
+def sentence_view(sent: Sentence) -> SentenceView:
+    """The one display decision for a sentence, made from its record alone."""
+    role = sent.role or "none"
+    argumentative = role in ARGUMENT_ROLES
+    score = (sent.stance_scores or {}).get(sent.stance or "", 0.0)
+    has_stance = sent.stance is not None and sent.stance != "none"
+    pill = sent.stance if has_stance and (argumentative or score >= STRONG_STANCE) else None
+    return SentenceView(sent.index + 1, role, argumentative, pill, not argumentative and not pill)
+
+
+def quoted(text: str) -> str:
+    """French quotes, with narrow no-break spaces inside."""
+    return f"«{_NNBSP}{text}{_NNBSP}»"
 
 
 def stylesheet() -> str:
@@ -92,14 +137,13 @@ def _verdict(doc: Document) -> str:
     if doc.stance is None:
         what = "Aucune cible" if not doc.target else "Position non calculée"
         return (
-            f'<div class="verdict no-target"><div class="verdict-text">{what} : '
-            "seules les affirmations et les prémisses sont détectées.</div></div>"
+            f'<div class="verdict no-target"><div class="verdict-text">{what}{_NBSP}: '
+            "seules les thèses et les prémisses sont détectées.</div></div>"
         )
-    target = escape(doc.target or "")
     return (
         f'<div class="verdict stance-{_css_token(doc.stance.label)}">'
-        f'<div class="verdict-text">Position du texte envers '
-        f'<span class="target">«{_NNBSP}{target}{_NNBSP}»</span> : '
+        '<div class="verdict-text"><span class="verdict-title">Verdict de l’article</span> '
+        f'sur <span class="target">{quoted(escape(doc.target or ""))}</span>{_NBSP}: '
         f"{stance_badge(doc.stance.label, doc.stance.scores, large=True)}</div>"
         f"{_score_bars(doc.stance.scores)}</div>"
     )
@@ -115,27 +159,21 @@ def _clipped_spans(spans: Iterable[Span], start: int, end: int) -> list[Span]:
     return out
 
 
-def _mark(text: str, label: str, score: float | None) -> str:
-    title = _label_fr(label, ROLE_FR) + (f" {_pct(score)}" if score is not None else "")
-    return f'<mark class="arg arg-{_css_token(label)}"{_attr_title(title)}>{escape(text)}</mark>'
-
-
-def _sentence_text(doc: Document, sent: Sentence) -> str:
-    """The sentence with its argument spans highlighted.
-
-    Documents without spans fall back to the sentence role, so a claim or premise is always
-    visible whichever parts the model has.
-    """
-    if not doc.spans:
-        if sent.role in ("claim", "premise"):
-            score = (sent.role_scores or {}).get(sent.role)
-            return _mark(sent.text, sent.role, score)
+def _sentence_text(doc: Document, sent: Sentence, view: SentenceView) -> str:
+    """The sentence, its argument part highlighted in the colour of its role (module doc)."""
+    if not view.highlighted:
         return escape(sent.text)
+    score = (sent.role_scores or {}).get(view.role)
+    title = _label_fr(view.role, ROLE_FR) + (f" {_pct(score)}" if score is not None else "")
+    opening = f'<mark class="arg arg-{_css_token(view.role)}"{_attr_title(title)}>'
+    spans = _clipped_spans(doc.spans, sent.start, sent.end)
+    if not spans:
+        return f"{opening}{escape(sent.text)}</mark>"
     parts: list[str] = []
     pos = sent.start
-    for sp in _clipped_spans(doc.spans, sent.start, sent.end):
+    for sp in spans:
         parts.append(escape(doc.text[pos : sp.start]))
-        parts.append(_mark(doc.text[sp.start : sp.end], sp.label, sp.score))
+        parts.append(f"{opening}{escape(doc.text[sp.start : sp.end])}</mark>")
         pos = sp.end
     parts.append(escape(doc.text[pos : sent.end]))
     return "".join(parts)
@@ -146,19 +184,21 @@ def _main_claim_indices(doc: Document) -> set[int]:
 
 
 def _sentence(doc: Document, sent: Sentence, anchor: str, main: set[int], prev_end: int) -> str:
-    role = sent.role or "none"
-    is_main = sent.index in main
-    tag = "Thèse principale" if is_main else _label_fr(role, ROLE_FR)
-    tag_cls = f"role-tag role-{_css_token(role)}" + (" main-claim" if is_main else "")
+    view = sentence_view(sent)
+    is_main = sent.index in main and view.highlighted
+    tag = "Thèse principale" if is_main else _label_fr(view.role, ROLE_FR)
+    tag_cls = f"role-tag role-{_css_token(view.role)}" + (" main-claim" if is_main else "")
     tag_title = scores_title(sent.role_scores, ROLE_FR, ROLES)
     gap = doc.text[prev_end : sent.start]
-    new_para = " new-para" if prev_end and _PARA_BREAK.search(gap) else ""
-    badge = "" if sent.stance is None else stance_badge(sent.stance, sent.stance_scores)
+    classes = f"sent role-{_css_token(view.role)}"
+    classes += " new-para" if prev_end and _PARA_BREAK.search(gap) else ""
+    classes += " sent-muted" if view.muted else ""
+    badge = "" if view.pill is None else stance_badge(view.pill, sent.stance_scores)
     return (
-        f'<li class="sent role-{_css_token(role)}{new_para}" id="{anchor}-s{sent.index}">'
-        f'<span class="sent-num">{sent.index + 1}</span>'
+        f'<li class="{classes}" id="{anchor}-s{view.number}">'
+        f'<span class="sent-num">{view.number}</span>'
         f'<span class="{tag_cls}"{_attr_title(tag_title)}>{escape(tag)}</span>'
-        f'<span class="sent-text">{_sentence_text(doc, sent)}</span>{badge}</li>'
+        f'<span class="sent-text">{_sentence_text(doc, sent, view)}</span>{badge}</li>'
     )
 
 
@@ -173,12 +213,13 @@ def _structure(doc: Document, anchor: str) -> str:
     for m in doc.meta.get("main_claims") or []:
         i = int(m["sentence"])
         claim = escape(_excerpt(by_index[i].text)) if i in by_index else ""
-        prem = [int(j) for j in m.get("premises", [])]
-        links = ", ".join(f'<a href="#{anchor}-s{j}">{j + 1}</a>' for j in prem)
+        prem = [int(j) + 1 for j in m.get("premises", [])]
+        links = ", ".join(f'<a href="#{anchor}-s{j}">{j}</a>' for j in prem)
         word = "la phrase" if len(prem) == 1 else "les phrases"
         support = f"appuyée par {word} {links}" if prem else "sans prémisse rattachée"
         items.append(
-            f'<li><a href="#{anchor}-s{i}">Phrase {i + 1}</a> : <q>{claim}</q> — {support}</li>'
+            f'<li><a href="#{anchor}-s{i + 1}">Phrase {i + 1}</a>{_NBSP}: '
+            f"{quoted(claim)} — {support}</li>"
         )
     if not items:
         return ""
@@ -193,31 +234,31 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n > 1 else ''}"
 
 
-def _head(doc: Document, title: str) -> str:
-    stats = " · ".join(
-        [
-            _plural(len(doc.sentences), "phrase"),
-            _plural(_count(doc, "claim"), "affirmation"),
-            _plural(_count(doc, "premise"), "prémisse"),
-        ]
-    )
+def _head(doc: Document, title: str, show_id: bool) -> str:
+    counts = [(len(doc.sentences), "phrase"), (_count(doc, "claim"), "thèse")]
+    counts.append((_count(doc, "premise"), "prémisse"))
+    stats = " · ".join(_plural(n, word) for n, word in counts)
     stats_html = "" if doc.error else f'<p class="doc-stats">{stats}</p>'
+    doc_id = f' <span class="doc-id">{escape(doc.id)}</span>' if show_id else ""
     return (
-        f'<div class="doc-head"><div><h2 class="doc-title">{escape(title)} '
-        f'<span class="doc-id">{escape(doc.id)}</span></h2>{stats_html}</div></div>'
+        f'<div class="doc-head"><div><h2 class="doc-title">{escape(title)}{doc_id}</h2>'
+        f"{stats_html}</div></div>"
     )
 
 
 _LEGEND = (
-    '<div class="legend"><span><mark class="arg arg-claim">affirmation</mark></span>'
+    '<div class="legend"><span><mark class="arg arg-claim">thèse</mark></span>'
     '<span><mark class="arg arg-premise">prémisse</mark></span>'
+    '<span class="legend-muted">texte grisé : hors argumentation, sans position nette</span>'
     "<span>Survolez un élément pour voir les scores.</span></div>"
-)
+).replace(" : ", f"{_NBSP}: ")
 
 
-def render_document(doc: Document, anchor: str = "d0", title: str = "Document") -> str:
+def render_document(
+    doc: Document, anchor: str = "d1", title: str = "Document", show_id: bool = True
+) -> str:
     """One document as an ``<article>`` fragment (verdict, highlighted sentences, badges)."""
-    head = _head(doc, title)
+    head = _head(doc, title, show_id)
     if doc.error:
         kind = escape(str(doc.error.get("type", "error")))
         msg = escape(str(doc.error.get("message", "")))
@@ -252,7 +293,7 @@ class _Row:
 
 def _summary_row(r: _Row) -> str:
     if r.error:
-        verdict = f'<span class="status error">erreur : {escape(r.error)}</span>'
+        verdict = f'<span class="status error">erreur{_NBSP}: {escape(r.error)}</span>'
     elif r.stance:
         verdict = stance_badge(r.stance, r.stance_scores)
     else:
@@ -266,8 +307,8 @@ def _summary_row(r: _Row) -> str:
 
 def _summary(rows: list[_Row]) -> str:
     head = (
-        "<tr><th>Document</th><th>Cible</th><th>Position</th>"
-        '<th class="num">Affirmations</th><th class="num">Prémisses</th></tr>'
+        "<tr><th>Document</th><th>Cible</th><th>Verdict</th>"
+        '<th class="num">Thèses</th><th class="num">Prémisses</th></tr>'
     )
     body = "".join(_summary_row(r) for r in rows)
     return (
@@ -277,7 +318,8 @@ def _summary(rows: list[_Row]) -> str:
 
 def _page(title: str, rows: list[_Row], articles: list[str]) -> str:
     errors = sum(1 for r in rows if r.error)
-    sub = f"{_plural(len(rows), 'document')} · {_plural(errors, 'erreur')}"
+    errs = _plural(errors, "erreur") if errors else "aucune erreur"
+    sub = f"{_plural(len(rows), 'document')} · {errs}"
     summary = _summary(rows) if len(rows) > 1 else ""
     return (
         '<!doctype html>\n<html lang="fr"><head><meta charset="utf-8">'
@@ -304,9 +346,9 @@ class HtmlWriter:
         self._closed = False
 
     def write(self, doc: Document) -> None:
-        n = len(self._rows)
+        n = len(self._rows) + 1
         anchor = f"d{n}"
-        self._articles.append(render_document(doc, anchor, title=f"Document {n + 1}"))
+        self._articles.append(render_document(doc, anchor, title=f"Document {n}"))
         self._rows.append(_row(doc, anchor))
 
     def getvalue(self) -> str:

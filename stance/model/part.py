@@ -104,9 +104,9 @@ def _check_weights(directory: Path) -> None:
 
 def load_part(directory: str | Path, device: str = "cpu") -> tuple[Any, Any, PartInfo]:
     """Open a task checkpoint (full or adapter) and its tokenizer, in eval mode."""
-    from transformers import AutoTokenizer
     from transformers.utils import logging as hf_logging
 
+    from stance.model.adapters import shared_tokenizer
     from stance.model.e5 import resolve_base
 
     path = Path(directory)
@@ -117,13 +117,13 @@ def load_part(directory: str | Path, device: str = "cpu") -> tuple[Any, Any, Par
     hf_logging.disable_progress_bar()
     try:
         if (path / "adapter_config.json").exists():
-            model = adapter_model(path, info).merge_and_unload()
+            model = _adapter_part(path, info)
             has_tokenizer = (path / "tokenizer.json").exists()
             tok_dir = path if has_tokenizer else Path(resolve_base(info.base))
         else:
             model = auto_class(info.task).from_pretrained(str(path), use_safetensors=True)
             tok_dir = path
-        tokenizer = AutoTokenizer.from_pretrained(str(tok_dir))
+        tokenizer = shared_tokenizer(str(tok_dir))
     except (OSError, ValueError, RuntimeError, KeyError) as exc:
         raise ModelError(f"{path}: cannot load {info.task} model: {exc}") from exc
     finally:
@@ -131,6 +131,19 @@ def load_part(directory: str | Path, device: str = "cpu") -> tuple[Any, Any, Par
         hf_logging.enable_progress_bar()
     model.to(device).eval()
     return model, tokenizer, info
+
+
+def _adapter_part(path: Path, info: PartInfo) -> Any:
+    """A LoRA part merged into the base that all parts share (``adapters.py``); other adapter
+    kinds through ``peft``."""
+    from stance.model.adapters import merged_part
+    from stance.model.e5 import resolve_base
+
+    pool = bool(info.extra.get("mean_pool"))
+    base = resolve_base(info.base)
+    auto, labels = auto_class(info.task), label_kwargs(info.labels)
+    model = merged_part(path, base, auto, labels, pool) if Path(base).is_dir() else None
+    return model if model is not None else adapter_model(path, info).merge_and_unload()
 
 
 def adapter_model(path: Path, info: PartInfo, trainable: bool = False) -> Any:

@@ -5,34 +5,46 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from stance.model.part import ModelError
+from stance.typed_config import ConfigError, build
 
 PIPELINE_FILE = "pipeline.json"
-REPO_DEFAULT = Path(__file__).resolve().parents[2] / "models" / "default"
+REPO_DEFAULT = Path(__file__).resolve().parents[2] / "models" / "default"  # a checkout
 # Documents per model call. Enough sentences (~150) that sorting them by length removes most
 # padding; 16 was 1.3x slower on fp32 and int8 (docs/benchmarks.md, scripts/bench.py).
 DOC_BATCH = 64
 
 
 def default_model_dir() -> Path:
-    """``$STANCE_MODEL`` if set, else the shipped default in the repository's ``models/``."""
+    """``$STANCE_MODEL`` if set, else the shipped default: inside the installed package (a
+    wheel carries ``models/`` as ``stance/models``), or the checkout's ``models/default``."""
     env = os.environ.get("STANCE_MODEL")
-    return Path(env) if env else REPO_DEFAULT
+    if env:
+        return Path(env)
+    packaged = Path(str(resources.files("stance"))) / "models" / "default"
+    return packaged if (packaged / PIPELINE_FILE).is_file() else REPO_DEFAULT
 
 
 @dataclass
 class PipelineConfig:
-    """Contents of ``pipeline.json``: which parts exist and how results are combined."""
+    """Contents of ``pipeline.json``: which parts exist and how results are combined.
 
-    parts: dict[str, str]
-    base: str = "e5-small-offline"
-    stance_threshold: float = 0.0
-    doc_weight: float = 1.0
-    role_weights: dict[str, float] = field(default_factory=dict)
-    meta: dict[str, Any] = field(default_factory=dict)
+    Read with ``stance.typed_config``: an unknown key or a value of the wrong type in the file
+    is a ``ModelError`` that names the key.
+    """
+
+    parts: dict[str, str]  # task -> part subdirectory
+    name: str = ""  # the pipeline's name, e.g. stance-fr-default
+    version: str = ""  # its version
+    base: str = "e5-small-offline"  # the encoder every part adapts
+    stance_threshold: float = 0.0  # a sentence stance under this probability is `none`
+    doc_weight: float = 1.0  # roll-up: weight of the whole document's own stance
+    role_weights: dict[str, float] = field(default_factory=dict)  # roll-up: weight per role
+    meta: dict[str, Any] = field(default_factory=dict)  # free-form: provenance, dev scores
 
     @classmethod
     def read(cls, directory: Path) -> PipelineConfig:
@@ -41,5 +53,9 @@ class PipelineConfig:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
             raise ModelError(f"{path}: cannot read pipeline manifest ({exc})") from exc
-        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
-        return cls(**known)
+        if not isinstance(data, dict):
+            raise ModelError(f"{path}: the pipeline manifest must be a JSON object")
+        try:
+            return build(cls, data, str(path))
+        except ConfigError as exc:  # a bad manifest is a bad model directory
+            raise ModelError(str(exc)) from exc

@@ -27,6 +27,9 @@ from pydantic import BaseModel, Field
 from stance.doc import Document
 from stance.io.html import STYLE_PATH, render_document
 
+PAGE_TITLE = "Résultat de l’analyse"  # heading of the result on the web page
+_NBSP = "\u00a0"  # French typography: no-break space before « : »
+
 log = logging.getLogger(__name__)
 STATIC_DIR = Path(__file__).parent / "static"
 T = TypeVar("T")
@@ -161,7 +164,7 @@ def label_documents(nlp: Any, items: list[DocumentIn], batch_size: int) -> list[
 def _operation(path: str, method: str, op: dict[str, Any]) -> str:
     body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
     ref = str(body.get("schema", {}).get("$ref", "")).rsplit("/", 1)[-1]
-    body_html = f'<p>Corps JSON : <a href="#schema-{ref}">{ref}</a></p>' if ref else ""
+    body_html = f'<p>Corps JSON{_NBSP}: <a href="#schema-{ref}">{ref}</a></p>' if ref else ""
     codes = " · ".join(
         f"<b>{code}</b> {escape(r.get('description', ''))}"
         for code, r in op.get("responses", {}).items()
@@ -170,7 +173,7 @@ def _operation(path: str, method: str, op: dict[str, Any]) -> str:
     return (
         f'<section class="card"><h2><code>{method.upper()} {escape(path)}</code> '
         f"{escape(op.get('summary', ''))}</h2><p>{desc}</p>{body_html}"
-        f'<p class="counter">Réponses : {codes}</p></section>'
+        f'<p class="counter">Réponses{_NBSP}: {codes}</p></section>'
     )
 
 
@@ -190,8 +193,8 @@ def docs_page(spec: dict[str, Any]) -> str:
         '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>API stance</title>'
         '<link rel="stylesheet" href="/static/style.css"></head><body><div class="page">'
         '<header class="page-head"><h1>API <span class="logo">stance</span></h1>'
-        '<p>Spécification OpenAPI complète : <a href="/openapi.json">/openapi.json</a> · '
-        '<a href="/">page d\'analyse</a></p></header>'
+        f'<p>Spécification OpenAPI complète{_NBSP}: <a href="/openapi.json">/openapi.json</a> · '
+        '<a href="/">page d’analyse</a></p></header>'
         f"{ops}<h2>Schémas</h2>{schemas}</div></body></html>"
     )
 
@@ -265,9 +268,10 @@ def _add_api(app: FastAPI, svc: _Service, model_name: str) -> None:
     @app.post("/render", summary="Analyse one text, rendered as HTML", responses=_RESPONSES)
     async def render(item: DocumentIn) -> dict[str, Any]:
         """{"record": document record, "html": HTML fragment styled by /static/style.css}.
-        The web page uses it, so highlighting is written once, in stance.render."""
+        The web page uses it, so highlighting is written once, in stance.io.html."""
         doc = await svc.analyse(item)
-        return {"record": doc.to_dict(), "html": render_document(doc, title="Résultat")}
+        html = render_document(doc, title=PAGE_TITLE, show_id=item.id is not None)
+        return {"record": doc.to_dict(), "html": html}
 
     @app.post("/label", summary="Analyse a batch of texts", responses=_RESPONSES)
     async def label(batch: LabelIn) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from stance.model.tasks import (
     word_tags,
 )
 from stance.training import targets
-from stance.training.config import TrainConfig
+from stance.training.config import TrainConfig, mix_config
 
 
 def labels_for(config: TrainConfig) -> tuple[str, ...]:
@@ -40,7 +40,12 @@ def pair_examples(
     examples = targets.stance_examples(
         docs, config.none_pairs, config.seed + (0 if training else 1)
     )
-    return _augment_stance(examples, config) if training else examples
+    if not training:
+        return examples
+    mix = mix_config(config)
+    if mix and (mix.negated_pairs or mix.unrelated_pairs):  # target consistency, every source
+        examples += targets.derived_pairs(docs, mix.negated_pairs, mix.unrelated_pairs, mix.seed)
+    return _augment_stance(examples, config)
 
 
 def _augment_stance(examples: list[PairExample], config: TrainConfig) -> list[PairExample]:
@@ -89,8 +94,6 @@ def encode_pairs(
     from datasets import Dataset
 
     examples = pair_examples(docs, config, training=training)
-    if training and config.max_train_examples:
-        examples = examples[: config.max_train_examples]
     first = [e.first for e in examples]
     second: list[str] | None = None
     if any(e.second for e in examples):  # same trimming of the short side as at prediction time
@@ -111,11 +114,11 @@ def encode_pairs(
     data = {k: enc[k] for k in ("input_ids", "attention_mask")}
     data["labels"] = [labels.index(e.label) for e in examples]
     if training and config.distill_lexical:
-        from stance.training.recipes.distill import lexical_teacher
+        from stance.training.distill import lexical_teacher
 
         data["teacher"] = lexical_teacher(examples, labels).tolist()
     if training and config.distill_span:
-        from stance.training.recipes.distill import span_teacher
+        from stance.training.distill import span_teacher
 
         data["teacher"] = span_teacher(docs, config, labels)[: len(examples)].tolist()
     return Dataset.from_dict(data)
@@ -134,11 +137,6 @@ def encode_spans(
             continue
         words_all.append([doc.text[a:b] for a, b in offsets])
         tags_all.append(word_tags(doc, offsets, config.merge_majorclaim))
-    if config.max_train_examples:
-        words_all, tags_all = (
-            words_all[: config.max_train_examples],
-            tags_all[: config.max_train_examples],
-        )
     enc = tokenizer(
         words_all,
         is_split_into_words=True,

@@ -6,7 +6,13 @@ common question shapes as a statement and its negation, so that training
 (``statement_examples``) also shows statement targets, plus explicit pairs where the text
 restates the target (favor) or negates it (against), bare or with a comment as its reason
 (``reasoned_examples``), and the comment toward the negated statement with the opposite label
-(``negated_examples``).
+(``negated_examples``). The rules themselves (French questions included) are in
+``stance.training.negation``, one module per language.
+
+For the cross-lingual transfer mix (``data/transfer.py``), ``derived_pairs`` teaches target
+consistency on every source: the text toward its negated target with the flipped label
+(favor ↔ against, ``none`` stays), and toward an unrelated target of the same language as
+``none``.
 """
 
 from __future__ import annotations
@@ -18,30 +24,10 @@ from dataclasses import replace
 
 from stance.doc import STANCES, Document
 from stance.model.tasks import PairExample
+from stance.training.negation import negate, question_to_statements
 
 _OPPOSITE = {"favor": "against", "against": "favor"}
-
-_MODAL = re.compile(
-    r"^(?P<subj>.+?)\s+(?P<verb>doit|doivent|devrait|devraient|peut|peuvent)"
-    r"-(?:t-)?(?:il|elle|ils|elles)\s+(?P<rest>.+?)\s*\?$"
-)
-_FAUT = re.compile(r"^Faut-il\s+(?P<rest>.+?)\s*\?$")
-_YOU = re.compile(
-    r"^(?:Êtes|Seriez)-vous\s+(?P<adj>favorable|pour|en faveur)\s+(?P<rest>.+?)\s*\?$"
-)
-
-
-def question_to_statements(question: str) -> tuple[str, str] | None:
-    """(statement, negation) for a yes/no policy question, or None when the shape is unknown."""
-    q = " ".join(question.split())
-    if m := _FAUT.match(q):
-        return f"Il faut {m['rest']}.", f"Il ne faut pas {m['rest']}."
-    if m := _YOU.match(q):
-        return f"Je suis {m['adj']} {m['rest']}.", f"Je ne suis pas {m['adj']} {m['rest']}."
-    if m := _MODAL.match(q):
-        subj = m["subj"][0].upper() + m["subj"][1:]
-        return f"{subj} {m['verb']} {m['rest']}.", f"{subj} ne {m['verb']} pas {m['rest']}."
-    return None
+FLIP = {"favor": "against", "against": "favor", "none": "none"}  # toward the negated target
 
 
 def statement_examples(
@@ -252,4 +238,81 @@ def _group(doc: Document) -> str:
 
 
 def _topic(doc: Document) -> str:
-    return str(doc.meta.get("topic") or doc.meta.get("question_id") or doc.target)
+    """What an unrelated target must not share: topic, question, the set's group, the target."""
+    meta = doc.meta
+    return str(meta.get("topic") or meta.get("question_id") or meta.get("group") or doc.target)
+
+
+def target_language(doc: Document) -> str:
+    """The language of a document's target (German X-Stance rows may carry French questions)."""
+    return str(doc.meta.get("target_language") or doc.meta.get("language") or "")
+
+
+def derived_pairs(
+    docs: Sequence[Document], negated: float, unrelated: float, seed: int
+) -> list[PairExample]:
+    """Target-consistency pairs for a share of every source's labelled rows (``meta["source"]``).
+
+    ``negated``: of the rows whose target ``negate`` can rewrite, that share again toward the
+    negated target, label flipped (``FLIP``). ``unrelated``: that share of the rows toward a
+    target of the same language from another topic (``_topic``) — of the same source where it
+    has several topics, else of any source — labelled ``none``.
+    """
+    by_source: dict[str, list[Document]] = {}
+    for d in docs:
+        if d.target and d.stance and d.stance.label in STANCES:
+            by_source.setdefault(str(d.meta.get("source", "")), []).append(d)
+    rng = random.Random(seed + 6)
+    out: list[PairExample] = []
+    if negated:
+        out += _negated_pairs(by_source, negated, rng)
+    if unrelated:
+        out += _unrelated_pairs(by_source, unrelated, rng)
+    return out
+
+
+def _negated_pairs(
+    by_source: dict[str, list[Document]], share: float, rng: random.Random
+) -> list[PairExample]:
+    cache: dict[tuple[str, str], str | None] = {}
+    out: list[PairExample] = []
+    for source in sorted(by_source):
+        candidates = []
+        for d in by_source[source]:
+            key = (d.target or "", target_language(d))
+            if key not in cache:
+                cache[key] = negate(*key)
+            if cache[key]:
+                candidates.append((d, str(cache[key])))
+        for d, negation in rng.sample(candidates, round(share * len(candidates))):
+            label = FLIP[d.stance.label if d.stance else "none"]
+            out.append(PairExample(negation, d.text, label, _group(d), False))
+    return out
+
+
+def _unrelated_pairs(
+    by_source: dict[str, list[Document]], share: float, rng: random.Random
+) -> list[PairExample]:
+    found: dict[tuple[str, str], dict[str, str]] = {}  # (source, language) → target → topic
+    for source, docs in by_source.items():
+        for d in docs:
+            found.setdefault((source, target_language(d)), {})[d.target or ""] = _topic(d)
+    merged: dict[str, dict[str, str]] = {}
+    for (_, language), pairs in sorted(found.items()):
+        merged.setdefault(language, {}).update(pairs)
+    everywhere = {language: list(pairs.items()) for language, pairs in merged.items()}
+    pools = {  # the source's own targets when they span several topics, else the language's
+        key: list(pairs.items()) if len(set(pairs.values())) > 1 else everywhere[key[1]]
+        for key, pairs in found.items()
+    }
+    out: list[PairExample] = []
+    for source in sorted(by_source):
+        docs = by_source[source]
+        for d in rng.sample(docs, round(share * len(docs))):
+            choices = pools[(source, target_language(d))]
+            for _ in range(10):
+                target, topic = rng.choice(choices)
+                if topic != _topic(d) and target != d.target:
+                    out.append(PairExample(target, d.text, "none", _group(d), False))
+                    break
+    return out

@@ -43,7 +43,7 @@ def train(config: TrainConfig, output_dir: str | Path, *, resume: bool = False) 
     train_ds, dev_ds = encode_datasets(config, tokenizer, labels)
     model = _build_model(config, base, labels)
     if config.probe_head and not (resume and _last_checkpoint(out)):
-        from stance.training.recipes.probe import probe_head
+        from stance.training.probe import probe_head
 
         probe_head(model, train_ds, _collator(config, tokenizer))
     args = _training_args(config, out, len(train_ds))
@@ -77,7 +77,16 @@ def train(config: TrainConfig, output_dir: str | Path, *, resume: bool = False) 
         "peak_rss_mb": peak_mb,
         **calib,
     }
-    info = PartInfo(
+    info = part_info(config, labels, temperature, summary)
+    save_trained(trainer.model, tokenizer, info, config, summary, out)
+    return summary
+
+
+def part_info(
+    config: TrainConfig, labels: tuple[str, ...], temperature: float, summary: dict[str, Any]
+) -> PartInfo:
+    """The part's manifest: what prediction needs to read inputs as training did."""
+    return PartInfo(
         task=config.task,
         labels=labels,
         base=config.base,
@@ -92,8 +101,6 @@ def train(config: TrainConfig, output_dir: str | Path, *, resume: bool = False) 
             "dev_scores": summary,
         },
     )
-    save_trained(trainer.model, tokenizer, info, config, summary, out)
-    return summary
 
 
 def encode_datasets(
@@ -128,17 +135,15 @@ def _build_model(config: TrainConfig, base: str, labels: tuple[str, ...]) -> tor
 
     is_token = config.task == "span"
     heads = ["classifier"] if is_token else ["classifier", "pooler"]
-    first = n_layers - config.lora_layers if config.lora_layers else 0
     full = range(n_layers - config.full_layers, n_layers)
-    if not 0 <= config.full_layers < n_layers - first:
-        raise ValueError(f"full_layers must leave some of the {n_layers - first} LoRA layers")
-    layers = "|".join(str(i) for i in range(first, full.start))
+    if not 0 <= config.full_layers < n_layers:
+        raise ValueError(f"full_layers must leave some of the {n_layers} layers to LoRA")
+    layers = "|".join(str(i) for i in range(full.start))
     lora = LoraConfig(
         task_type=TaskType.TOKEN_CLS if is_token else TaskType.SEQ_CLS,
         r=config.lora_r,
         lora_alpha=config.lora_alpha,
         lora_dropout=config.lora_dropout,
-        # only the top `lora_layers` layers adapt: backward stops there, ~1.5x faster on CPU
         target_modules=rf".*encoder\.layer\.({layers})\..*(query|key|value|dense)$",
         # the top `full_layers` layers are copied whole into the adapter and trained in full
         modules_to_save=heads + [f"encoder.layer.{i}" for i in full],
@@ -315,9 +320,8 @@ def _metrics_fn(config: TrainConfig, labels: tuple[str, ...]) -> Any:
 
 def _calibrate(trainer: Any, dev_ds: Any) -> tuple[float, dict[str, float]]:
     """Fit the temperature on dev logits; report ECE before and after."""
-    from stance.evaluate.metrics import expected_calibration_error
     from stance.model.classifier import softmax
-    from stance.pipeline.decide import fit_temperature
+    from stance.pipeline.decide import expected_calibration_error, fit_temperature
 
     pred = trainer.predict(dev_ds)
     logits = pred.predictions.reshape(-1, pred.predictions.shape[-1])

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from stance.doc import ROLES, STANCES
-from stance.evaluate import compare_reports, evaluate_predictions, evaluate_spans, metrics
+from stance.evaluate import evaluate_predictions, evaluate_spans, metrics
 from stance.evaluate.harness import LABEL_SETS, label_set
 from stance.evaluate.spans import BIO_TAGS
 
@@ -177,85 +177,6 @@ def test_evaluate_spans_reports_exact_and_partial(tmp_path: Path) -> None:
     assert "## Argument components" in (tmp_path / "report.md").read_text(encoding="utf-8")
 
 
-def test_compare_reports_shows_deltas(tmp_path: Path) -> None:
-    gold, pred, probs, _ = _stance_fixture()
-    evaluate_predictions("stance", gold, pred, probs, XS, out_dir=tmp_path / "a", n_boot=20)
-    evaluate_predictions("stance", gold, gold, probs, XS, out_dir=tmp_path / "b", n_boot=20)
-    table = compare_reports([tmp_path / "a", tmp_path / "b" / "report.json"])
-    delta = 1.0 - metrics.macro_f1(gold, pred, XS)
-    macro_row = next(line for line in table.splitlines() if line.startswith("| macro_f1 "))
-    assert f"+{delta:.3f}" in macro_row
-    assert "| F1 favor " in table and "| ece " in table and "Δ b" in table
-
-
 def test_span_task_is_refused_by_the_sentence_entry_point(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="component/stance"):
         evaluate_predictions("span", ["O"], ["O"], None, BIO_TAGS, out_dir=tmp_path)
-
-
-def test_compare_runs_paired_tests_on_saved_predictions(tmp_path: Path) -> None:
-    from stance.evaluate.harness import evaluate_predictions
-    from stance.evaluate.report import compare_reports
-
-    gold = ["favor", "against"] * 20
-    good = list(gold)
-    bad = ["favor"] * 40
-    labels = ("favor", "against")
-    evaluate_predictions("stance", gold, good, None, labels, out_dir=tmp_path / "a", n_boot=50)
-    evaluate_predictions("stance", gold, bad, None, labels, out_dir=tmp_path / "b", n_boot=50)
-    text = compare_reports([tmp_path / "a", tmp_path / "b"])
-    assert "paired bootstrap p" in text and "McNemar p = 0.0000" in text
-
-
-def test_a_none_stance_on_binary_xstance_counts_as_wrong(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The contract: X-Stance is scored on {favor, against}; the model's `none` is an error."""
-    from types import SimpleNamespace
-
-    import stance.evaluate.run as run
-
-    rows = [("Oui, bien sûr.", "FAVOR"), ("Non, jamais.", "AGAINST"), ("Peut-être.", "FAVOR")]
-    path = tmp_path / "valid.fr.jsonl"
-    path.write_text(
-        "".join(
-            json.dumps(
-                {
-                    "id": i,
-                    "language": "fr",
-                    "question_id": 1,
-                    "question": "Faut-il ?",
-                    "comment": text,
-                    "label": label,
-                    "topic": "t",
-                }
-            )
-            + "\n"
-            for i, (text, label) in enumerate(rows)
-        ),
-        encoding="utf-8",
-    )
-    # favor, against, then none for the third comment (columns: favor, against, none)
-    logits = np.array([[3.0, 0.0, 0.0], [0.0, 3.0, 0.0], [1.0, 0.0, 3.0]])
-    part = SimpleNamespace(
-        labels=STANCES,
-        info=SimpleNamespace(temperature=1.0),
-        logits=lambda targets, texts, long_side: (logits[: len(texts)], None),
-    )
-    fake = SimpleNamespace(
-        stance_model=part,
-        directory=tmp_path,
-        part_paths={},
-        config=SimpleNamespace(stance_threshold=0.0),
-    )
-    monkeypatch.setattr(run, "load", lambda model: fake)
-    rep = run.evaluate_model(None, "stance", path, "xstance", tmp_path / "out", baselines=False)
-    assert rep["labels"] == list(XS)
-    assert rep["confusion"]["pred"] == ["favor", "against", "none"]
-    assert rep["per_class"]["favor"]["recall"] == 0.5  # the `none` answer is not favor's 2nd best
-    assert rep["accuracy"] == pytest.approx(2 / 3)
-    # the pipeline's abstain threshold applies, as in `stance predict`: p(favor) = 0.91 < 0.95
-    fake.config.stance_threshold = 0.95
-    rep = run.evaluate_model(None, "stance", path, "xstance", tmp_path / "out", baselines=False)
-    assert rep["per_class"]["favor"]["recall"] == 0.0
-    assert rep["per_class"]["against"]["recall"] == 0.0

@@ -1,4 +1,5 @@
-"""Metrics, span scores and baselines against values computed by hand on tiny fixtures."""
+"""Metrics against values computed by hand on tiny fixtures (span scores: test_spans.py;
+baselines: tests/training/test_baselines.py; calibration: tests/pipeline/test_decide.py)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import f1_score
 
-from stance.evaluate import metrics, spans
-from stance.training import baselines
+from stance.evaluate import metrics
 
 XS = ("favor", "against")
 
@@ -110,22 +110,6 @@ def test_paired_bootstrap_same_and_very_different_systems() -> None:
     assert p == metrics.paired_bootstrap(gold, gold, noisy, XS, n=200, seed=1)
 
 
-def test_ece_on_a_constructed_example() -> None:
-    conf = [0.95, 0.95, 0.95, 0.95, 0.55, 0.55]
-    correct = [True, True, True, False, True, False]
-    # bin (0.9, 1]: 4 items, acc .75 vs conf .95; bin (0.5, 0.6]: 2 items, acc .5 vs .55
-    expected = 4 / 6 * 0.2 + 2 / 6 * 0.05
-    assert metrics.expected_calibration_error(conf, correct, n_bins=10) == pytest.approx(expected)
-    bins = metrics.reliability_bins(conf, correct, n_bins=10)
-    assert [b["count"] for b in bins] == [0, 0, 0, 0, 0, 2, 0, 0, 0, 4]
-
-
-def test_ece_bin_edges_are_right_closed() -> None:
-    bins = metrics.reliability_bins([0.6, 0.0, 1.0], [True, True, True], n_bins=10)
-    assert (bins[5]["count"], bins[0]["count"], bins[9]["count"]) == (1, 1, 1)
-    assert metrics.expected_calibration_error([1.0, 1.0], [True, True]) == 0.0
-
-
 def test_partition_report() -> None:
     gold = ["favor", "against", "favor", "against"]
     pred = ["favor", "against", "against", "against"]
@@ -137,151 +121,5 @@ def test_partition_report() -> None:
     assert three_way["t"]["labels_absent"] == ["none"]
 
 
-# ---- spans -------------------------------------------------------------------------------
-
-
-def _f1(gold: list[spans.SpanTuple], pred: list[spans.SpanTuple], alpha: float) -> float:
-    return float(spans.span_scores([gold], [pred], alpha, n_boot=0)["f1"])
-
-
-def test_off_by_one_boundary_is_an_exact_miss_but_a_partial_hit() -> None:
-    gold, pred = [(0, 10, "claim")], [(0, 11, "claim")]
-    assert _f1(gold, pred, spans.EXACT) == 0.0
-    assert _f1(gold, pred, spans.PARTIAL) == 1.0
-
-
-def test_half_overlap_threshold_uses_the_longer_span() -> None:
-    gold = [(0, 100, "premise")]
-    assert _f1(gold, [(0, 50, "premise")], spans.PARTIAL) == 1.0  # 50 / 100
-    assert _f1(gold, [(0, 49, "premise")], spans.PARTIAL) == 0.0  # 49 / 100
-    assert _f1([(0, 50, "premise")], [(0, 100, "premise")], spans.PARTIAL) == 1.0
-    assert _f1([(0, 49, "premise")], [(0, 100, "premise")], spans.PARTIAL) == 0.0
-
-
-def test_type_mismatch_never_matches() -> None:
-    res = spans.span_scores([[(0, 10, "claim")]], [[(0, 10, "premise")]], spans.PARTIAL, n_boot=0)
-    assert (res["tp"], res["fp"], res["fn"], res["f1"]) == (0, 1, 1, 0.0)
-    assert res["per_type"]["claim"]["support"] == 1
-    assert res["per_type"]["premise"]["support"] == 0
-
-
-def test_two_predictions_on_one_gold_count_once() -> None:
-    res = spans.span_scores(
-        [[(0, 10, "claim")]], [[(0, 5, "claim"), (5, 10, "claim")]], spans.PARTIAL, n_boot=0
-    )
-    assert (res["tp"], res["fp"], res["fn"]) == (1, 1, 0)
-    assert res["f1"] == pytest.approx(2 / 3)
-
-
-def test_matching_is_maximal_not_greedy() -> None:
-    gold = [(0, 4, "claim"), (4, 8, "claim")]
-    pred = [(2, 6, "claim"), (0, 2, "claim")]  # (2,6) fits either gold; (0,2) only the first
-    assert spans.match_counts(gold, pred, spans.PARTIAL) == (2, 0, 0)
-
-
-def test_majorclaim_counts_as_claim() -> None:
-    assert _f1([(3, 9, "MajorClaim")], [(3, 9, "claim")], spans.EXACT) == 1.0
-
-
-def test_span_ci_resamples_documents() -> None:
-    gold = [[(0, 5, "claim")], [(0, 5, "premise")], [(0, 3, "claim")]] * 5
-    pred = [[(0, 5, "claim")], [], [(0, 3, "premise")]] * 5
-    res = spans.span_scores(gold, pred, spans.EXACT, n_boot=200, seed=1)
-    assert res["f1"] == pytest.approx(2 * 5 / (2 * 5 + 5 + 10))
-    assert res["ci95"]["low"] <= res["f1"] <= res["ci95"]["high"]
-    assert res == spans.span_scores(gold, pred, spans.EXACT, n_boot=200, seed=1)
-
-
-def test_bio_to_spans_reads_orphan_inside_tags_as_starts() -> None:
-    tags = ["O", "I-claim", "I-claim", "O", "B-Premise", "I-premise", "I-claim", "B-MajorClaim"]
-    assert spans.bio_to_spans(tags) == [
-        (1, 3, "claim"),
-        (4, 6, "premise"),
-        (6, 7, "claim"),
-        (7, 8, "claim"),
-    ]
-    assert spans.bio_to_spans(["B-claim", "B-claim", "I-claim"]) == [
-        (0, 1, "claim"),
-        (1, 3, "claim"),
-    ]
-    assert spans.bio_to_spans([]) == []
-
-
-def test_token_report_counts_unknown_tags_as_wrong() -> None:
-    gold = [["O", "B-Claim", "I-Claim"], ["B-premise"]]
-    pred = [["O", "B-claim", "X"], ["B-premise"]]
-    rep = spans.token_report(gold, pred)
-    assert rep["per_class"]["B-claim"]["f1"] == 1.0
-    assert rep["per_class"]["I-claim"]["recall"] == 0.0
-    assert rep["confusion"]["pred"][-1] == "X"
-    with pytest.raises(ValueError, match="document 0"):
-        spans.token_report([["O"]], [["O", "O"]])
-
-
-# ---- baselines and overlap ---------------------------------------------------------------
-
-
-def test_majority_breaks_ties_by_label_order() -> None:
-    assert baselines.majority_label(["a", "b", "b", "a"], ("b", "a")) == "b"
-    assert baselines.majority_label(["a", "b", "b"], ("a", "b")) == "b"
-
-
-def test_tfidf_baseline_learns_a_separable_toy_task() -> None:
-    train = ["je suis pour", "tout à fait pour", "contre cela", "je suis contre"] * 5
-    labels = ["favor", "favor", "against", "against"] * 5
-    preds = baselines.fit_predict_baselines(train, labels, ["vraiment pour", "contre"], XS)
-    assert preds["tfidf_lr"] == ["favor", "against"]
-    assert preds["majority"] == ["favor", "favor"]
-    assert baselines.pair_texts(["Q?"], ["oui"]) == ["Q? [SEP] oui"]
-
-
-def test_token_baseline_predicts_one_tag_per_token() -> None:
-    toks = [["je", "pense", "que", "oui", "."], ["car", "il", "pleut", "."]]
-    tags = [["O", "O", "B-claim", "I-claim", "O"], ["B-premise", "I-premise", "I-premise", "O"]]
-    out = baselines.token_lr_predict(toks * 3, tags * 3, [["car", "oui"], []])
-    assert [len(x) for x in out] == [2, 0]
-
-
-def _brute_force_near(train: list[str], test: list[str], t: float) -> int:
-    sets = [baselines._shingles(baselines.normalise_text(x)) for x in train]
-    exact = {baselines.normalise_text(x) for x in train}
-    count = 0
-    for x in test:
-        norm = baselines.normalise_text(x)
-        probe = baselines._shingles(norm)
-        if norm not in exact and any(len(probe & s) / len(probe | s) >= t for s in sets):
-            count += 1
-    return count
-
-
-def test_overlap_report_exact_and_near_duplicates() -> None:
-    rng = random.Random(1)
-    words = [f"mot{i}" for i in range(400)]
-    train = [" ".join(rng.choice(words) for _ in range(25)) for _ in range(300)]
-    test = [" ".join(rng.choice(words) for _ in range(25)) for _ in range(60)]
-    test += ["  " + train[0].upper() + " ", train[1]]  # exact after case/space normalisation
-    test += [train[2][:-4] + "zzzz", train[3][:-60] + "x" * 60]  # near (J~0.96) / far (J~0.6)
-    rep = baselines.overlap_report(train, test)
-    assert rep["exact"] == 2
-    assert rep["near"] == 1 == _brute_force_near(train, test, 0.8)
-    near = [e for e in rep["examples"] if e["kind"] == "near"][0]
-    assert (near["test_index"], near["train_index"]) == (62, 2)
-    assert 0.8 <= near["jaccard"] < 1
-
-
-def test_overlap_report_is_fast_on_5k_by_1k() -> None:
-    import time
-
-    rng = random.Random(2)
-    words = [f"w{i}" for i in range(5000)]
-    train = [" ".join(rng.choice(words) for _ in range(30)) for _ in range(5000)]
-    test = [" ".join(rng.choice(words) for _ in range(30)) for _ in range(1000)]
-    start = time.perf_counter()
-    rep = baselines.overlap_report(train, test)
-    assert time.perf_counter() - start < 15  # ~2 s here; generous for shared CI machines
-    assert rep["exact"] == rep["near"] == 0
-
-
-def test_ece_is_not_nan_on_empty_input() -> None:
-    assert metrics.expected_calibration_error([], []) == 0.0
+def test_percentile_interval_is_not_nan_on_one_value() -> None:
     assert not math.isnan(metrics.percentile_interval(np.array([0.5]), 0.05)[0])

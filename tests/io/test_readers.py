@@ -11,8 +11,6 @@ from pathlib import Path
 import pytest
 
 from stance.doc import Document
-from stance.io.decode import decode_bytes
-from stance.io.extract import is_chrome_line
 from stance.io.readers import content_hash, read_inputs
 
 FRENCH = "L'été dernier, la forêt a brûlé. Ça suffit : agissons maintenant !\n"
@@ -91,14 +89,6 @@ def test_binary_empty_missing_and_undecodable_files_give_error_records(tmp_path:
     assert all(d.sentences == () and d.error and d.error["message"] for d in docs)
 
 
-def test_decode_replace_instead_of_error() -> None:
-    bad = b"\xff\xfe\x00\xd8a\x00"
-    with pytest.raises(UnicodeDecodeError):
-        decode_bytes(bad)
-    text, _ = decode_bytes(bad, "replace")
-    assert "\ufffd" in text
-
-
 def test_unreadable_file_and_directory_are_permission_errors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -136,20 +126,6 @@ def test_html_without_main_text_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "vide.htm"
     path.write_text("<html><body><nav>Accueil</nav></body></html>", encoding="utf-8")
     assert one(path).error["type"] == "html_extraction"  # type: ignore[index]
-
-
-@pytest.mark.parametrize(
-    ("line", "chrome"),
-    [
-        ("Suivre ce blog", True),
-        ("Partager sur Facebook", True),
-        ("S’abonner", True),
-        ("Partager les richesses est un devoir.", False),
-        ("Partageons nos idées", False),
-    ],
-)
-def test_chrome_line_detection(line: str, chrome: bool) -> None:
-    assert is_chrome_line(line) is chrome
 
 
 # --- JSONL and CSV ---------------------------------------------------------------------------
@@ -294,12 +270,3 @@ def test_stdin_jsonl_is_streamed(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(sys, "stdin", Stdin())
     assert next(read_inputs(["-"])).text == "Un."
-
-
-def test_gold_stance_may_give_only_its_label() -> None:
-    from stance.doc import Document
-
-    rec = {"id": "p1", "text": "Oui.", "target": "T", "stance": {"label": "favor"}}
-    doc = Document.from_dict(rec)
-    assert doc.stance is not None and doc.stance.label == "favor"
-    assert doc.stance.scores == {"favor": 1.0}

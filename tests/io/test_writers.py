@@ -1,4 +1,5 @@
-"""Output writers, and BRAT / CoNLL round trips (written, read back: same spans)."""
+"""Output writers: one record per document, appends, file naming; the BRAT and CoNLL formats
+themselves are in test_brat.py and test_conll.py."""
 
 from __future__ import annotations
 
@@ -22,10 +23,6 @@ def write_all(fmt: str, out: str | None, docs: list[Document], append: bool = Fa
     with open_writer(fmt, out, append=append) as writer:
         for doc in docs:
             writer.write(doc)
-
-
-def span_texts(doc: Document) -> list[tuple[str, str]]:
-    return [(s.label, " ".join(doc.text[s.start : s.end].split())) for s in doc.spans]
 
 
 # --- JSONL -----------------------------------------------------------------------------------
@@ -125,39 +122,9 @@ def test_brat_round_trip_keeps_spans(tmp_path: Path, labelled_doc: Document) -> 
     ]
 
 
-def test_brat_without_spans_writes_sentence_roles(tmp_path: Path, labelled_doc: Document) -> None:
-    text = "Titre\nLa taxe est juste.\r\nElle rapporte.\nFin"
-    sentences = (
-        Sentence(0, 0, 5, "Titre", "none"),
-        Sentence(1, 6, 24, text[6:24], "claim", stance="favor"),
-        Sentence(2, 26, 40, text[26:40], "premise"),
-    )
-    doc = Document(id="d", text=text, sentences=sentences)
-    write_all("brat", str(tmp_path), [doc])
-    ann = (tmp_path / "d.ann").read_text(encoding="utf-8").splitlines()
-    assert ann == [
-        "T1\tClaim 6 24\tLa taxe est juste.",
-        "A1\tStance T1 favor",
-        "T2\tPremise 26 40\tElle rapporte.",
-    ]
-    back = read_brat(tmp_path / "d.txt", tmp_path / "d.ann")
-    assert back.text == text  # no newline translation
-    assert [(s.start, s.end, s.label) for s in back.spans] == [
-        (6, 24, "claim"),
-        (26, 40, "premise"),
-    ]
-
-
 def test_brat_needs_a_directory() -> None:
     with pytest.raises(ValueError, match="directory"):
         open_writer("brat", None)
-
-
-def test_read_brat_rejects_offsets_that_do_not_match(tmp_path: Path) -> None:
-    (tmp_path / "x.txt").write_text("Bonjour le monde", encoding="utf-8")
-    (tmp_path / "x.ann").write_text("T1\tClaim 0 7\tBonsoir\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="does not match"):
-        read_brat(tmp_path / "x.txt")
 
 
 # --- CoNLL -----------------------------------------------------------------------------------
@@ -191,24 +158,6 @@ def test_conll_round_trip_on_tokenised_text(tmp_path: Path) -> None:
         (cut + 1, len(text), "premise"),
     ]
     assert (broken.id, broken.text, broken.spans) == ("cassé", "", ())
-
-
-def test_conll_round_trip_keeps_span_words(tmp_path: Path, labelled_doc: Document) -> None:
-    out = tmp_path / "out.conll"
-    write_all("conll", str(out), [labelled_doc])
-    [back] = read_conll(out)
-    assert span_texts(back) == span_texts(labelled_doc)
-    assert (
-        back.text == "Il faut taxer le kérosène . Les avions polluent beaucoup trop aujourd'hui ."
-    )
-
-
-def test_conll_uses_sentence_roles_without_spans(tmp_path: Path, labelled_doc: Document) -> None:
-    out = tmp_path / "out.conll"
-    write_all("conll", str(out), [replace(labelled_doc, spans=())])
-    [back] = read_conll(out)
-    assert [s.role for s in back.sentences] == ["claim", "premise"]
-    assert [s.label for s in back.spans] == ["claim", "premise"]
 
 
 def test_registry_and_unknown_format() -> None:

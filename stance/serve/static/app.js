@@ -1,5 +1,7 @@
 // Web page of `stance serve`: sends the form to POST /render and shows the returned fragment.
-// Rendering itself lives in stance/render.py (shared with the HTML report), not here.
+// Rendering itself lives in stance/io/html.py (shared with the HTML report), not here.
+// Messages follow French typography: no-break space (NBSP) before ":" and units, narrow one
+// (NNBSP) before ";".
 "use strict";
 
 (function () {
@@ -14,14 +16,16 @@
   const jsonBody = document.getElementById("json-body");
   const download = document.getElementById("download");
   const fmt = new Intl.NumberFormat("fr-FR");
+  const NBSP = "\u00a0";
+  const NNBSP = "\u202f";
   let maxChars = null;
   let downloadUrl = null;
 
   function updateCounter() {
     const n = text.value.length;
     counter.textContent = maxChars
-      ? `${fmt.format(n)} / ${fmt.format(maxChars)} caractères`
-      : `${fmt.format(n)} caractères`;
+      ? `${fmt.format(n)} / ${fmt.format(maxChars)}${NBSP}caractères`
+      : `${fmt.format(n)}${NBSP}caractères`;
   }
 
   function setStatus(message, isError) {
@@ -29,16 +33,27 @@
     status.classList.toggle("error", Boolean(isError));
   }
 
-  async function errorMessage(response) {
+  async function serverDetail(response) {
     try {
-      const body = await response.json();
-      const detail = body.detail;
+      const detail = (await response.json()).detail;
       if (typeof detail === "string") return detail;
-      if (Array.isArray(detail)) return detail.map((d) => d.msg).join(" ; ");
+      if (Array.isArray(detail)) return detail.map((d) => d.msg).join(`${NNBSP}; `);
     } catch (_) {
-      /* not JSON: fall through */
+      /* not JSON: no detail */
     }
-    return `erreur ${response.status}`;
+    return "";
+  }
+
+  // A French sentence for the user; the server's (English) detail follows in parentheses.
+  async function errorMessage(response) {
+    const detail = await serverDetail(response);
+    const why = {
+      413: "Texte trop long pour le serveur",
+      422: "Requête refusée par le serveur",
+      500: "Le modèle n’a pas pu analyser ce texte",
+      503: "Serveur occupé, réessayez dans quelques secondes",
+    }[response.status] || `Erreur ${response.status} du serveur`;
+    return detail ? `${why} (${detail}).` : `${why}.`;
   }
 
   function showRecord(record) {
@@ -71,10 +86,10 @@
         return;
       }
       const data = await response.json();
-      result.innerHTML = data.html; // escaped server-side by stance.render
+      result.innerHTML = data.html; // escaped server-side by stance.io.html
       showRecord(data.record);
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      setStatus(`Analyse terminée en ${seconds.replace(".", ",")} s.`);
+      setStatus(`Analyse terminée en ${seconds.replace(".", ",")}${NBSP}s.`);
     } catch (err) {
       setStatus(`Serveur injoignable (${err.message}).`, true);
     } finally {

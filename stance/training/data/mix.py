@@ -1,9 +1,11 @@
 """Which gold documents each task trains and selects on.
 
 ``--data`` specs look like ``pe-fr-bio:/path/train_PE.fr``; with none given, each task uses the
-research sets in ``$STANCE_DATA_DIR`` (see ``stance.data``). Test splits are never read: model
+research sets in ``$STANCE_DATA_DIR`` (see ``registry``). Test splits are never read: model
 selection uses dev parts, or a split by question for X-Stance (which only ships validation
-rows here) so that dev measures generalisation to unseen questions.
+rows here) so that dev measures generalisation to unseen questions. A stance recipe with a
+``[mix]`` table trains on the cross-lingual transfer mix (``transfer.build_mix``) around the
+same pool, with the same dev.
 """
 
 from __future__ import annotations
@@ -14,16 +16,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from stance.doc import Document
-from stance.training.config import TrainConfig
-from stance.training.data.registry import (
-    _json_lines,
-    data_dir,
+from stance.training.config import TrainConfig, mix_config
+from stance.training.data.base import json_lines, need
+from stance.training.data.registry import data_dir, load_dataset
+from stance.training.data.splits import (
     dev_question_keys,
     held_out_author,
-    load_dataset,
     question_key,
     split_by_group,
 )
+from stance.training.data.transfer import build_mix
 
 
 def load_specs(specs: tuple[str, ...] | list[str]) -> list[Document]:
@@ -105,6 +107,34 @@ def stance_pool(
     return fr_train + de_train + efra_train + unique_fewshot, fr_dev + efra_dev
 
 
+def stance_data(config: TrainConfig) -> tuple[list[Document], list[Document]]:
+    """The stance pool, or with a ``[mix]`` table the cross-lingual transfer mix around it."""
+    mix = mix_config(config)
+    if mix is None:
+        return stance_pool(config.french_targets, config.hold_out_authors)
+    root = data_dir()
+    train, dev = stance_pool(hold_out_authors=config.hold_out_authors)
+    if config.french_targets:
+        train = french_target_rows(train, root / "xstance/questions.fr.jsonl")
+    return build_mix(train, dev, mix, root)
+
+
+def french_target_rows(docs: list[Document], questions: Path) -> list[Document]:
+    """``stance_pool(french_targets=True)``'s rows: German X-Stance comments toward the French
+    question, with ``meta["target_language"] = "fr"`` where the target changed."""
+    german = iter(
+        with_french_questions([d for d in docs if d.meta.get("language") == "de"], questions)
+    )
+    out = []
+    for d in docs:
+        e = next(german) if d.meta.get("language") == "de" else d
+        changed = e.target != d.target
+        out.append(
+            dataclasses.replace(e, meta={**e.meta, "target_language": "fr"}) if changed else e
+        )
+    return out
+
+
 def neutral_sentences() -> list[str]:
     """Sentences of the PE-FR training essays that are no argument component (role `none`)."""
     docs = load_dataset("pe-fr-bio", data_dir() / "pe_fr/train_PE.fr")
@@ -119,7 +149,7 @@ def _detokenise(text: str) -> str:
 
 def with_french_questions(docs: list[Document], questions: Path) -> list[Document]:
     """X-Stance rows with their target replaced by the question's French text (where known)."""
-    french = {rec["id"]: rec["text"] for _, rec in _json_lines(questions, "strict")}
+    french = dict(need(row, questions, "id", "text") for row in json_lines(questions, "strict"))
     out = []
     for d in docs:
         text = french.get(d.meta.get("question_id"))
@@ -131,5 +161,5 @@ Corpus = tuple[list[Document], list[Document]]
 DEFAULTS: dict[str, Callable[[TrainConfig], Corpus]] = {  # task -> (train, dev) for a run
     "component": lambda config: _component_defaults(),
     "span": lambda config: _span_defaults(),
-    "stance": lambda config: stance_pool(config.french_targets, config.hold_out_authors),
+    "stance": lambda config: stance_data(config),
 }

@@ -1,1 +1,1 @@
-"""Training recipes beyond a plain fine-tune: distillation, linear probe, SVD → LoRA, healing."""
+"""Recipes after a trained run: SVD → LoRA compression (the shipped form) and healing."""

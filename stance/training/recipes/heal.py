@@ -22,7 +22,7 @@ import torch
 
 from stance.model.classifier import softmax
 from stance.model.part import PartInfo, adapter_model, load_part
-from stance.training.config import from_dict
+from stance.training.config import TrainConfig, from_dict, from_run
 
 
 def heal_adapter(
@@ -41,8 +41,7 @@ def heal_adapter(
     probabilities into the teacher (``stance/distill.py``); training-row augmentations such as
     ``reasoned_pairs`` or ``casual_targets`` (``stance/targets.py``) add rows the full run has
     not seen, which only the gold labels teach (``distill`` < 1). The last state is kept (the
-    target is the full run, not dev F1, which is only reported), and the temperature is fitted
-    again on dev.
+    target is the full run; dev F1 is only reported), and the temperature is fitted again.
     """
     from transformers import AutoTokenizer, set_seed
 
@@ -56,21 +55,13 @@ def heal_adapter(
         encode_datasets,
     )
 
-    run = json.loads((full / "train_config.json").read_text(encoding="utf-8"))
     changes = {"distill_lexical": 0.0, **(recipe or {})}
-    config = from_dict({**run, **changes, "epochs": epochs, "learning_rate": learning_rate})
-    if config.task == "span":
-        raise ValueError("healing is for sentence-level parts (component, stance), not span")
-    lexical = config.distill_lexical
+    config = _healing_config(full, {**changes, "epochs": epochs, "learning_rate": learning_rate})
     set_seed(config.seed)
     info = PartInfo.load(adapter)
     tokenizer = AutoTokenizer.from_pretrained(str(full))
     train_ds, dev_ds = encode_datasets(config, tokenizer, info.labels)
-    teacher = teacher_probs(full, train_ds, tokenizer)
-    if lexical:  # encode_datasets added the lexical teacher's column
-        teacher = (1 - lexical) * teacher + lexical * np.asarray(train_ds["teacher"], np.float32)
-        train_ds = train_ds.remove_columns("teacher")
-    train_ds = train_ds.add_column("teacher", teacher.tolist())
+    train_ds = _with_teacher(full, train_ds, tokenizer, config.distill_lexical)
     model = adapter_model(adapter, info, trainable=True)
     with tempfile.TemporaryDirectory(prefix="heal-") as tmp:
         trainer = _make_weighted_trainer()(
@@ -94,6 +85,26 @@ def heal_adapter(
     extra = {**info.extra, "healed": healing}
     dataclasses.replace(info, temperature=temperature, extra=extra).save(adapter)
     return {"dev_macro_f1": float(dev.get("eval_macro_f1", np.nan)), **calib}
+
+
+def _healing_config(full: Path, changes: Mapping[str, Any]) -> TrainConfig:
+    """The full run's ``train_config.json`` with the healing changes on top."""
+    path = full / "train_config.json"
+    run = from_run(json.loads(path.read_text(encoding="utf-8")), str(path)).to_dict()
+    config = from_dict({**run, **changes}, "healing recipe")
+    if config.task == "span":
+        raise ValueError("healing is for sentence-level parts (component, stance), not span")
+    return config
+
+
+def _with_teacher(full: Path, train_ds: Any, tokenizer: Any, lexical: float) -> Any:
+    """``train_ds`` with a ``teacher`` column: the full run's probabilities, mixed with
+    ``lexical`` of the TF-IDF + LR ones (the column ``encode_datasets`` added for it)."""
+    teacher = teacher_probs(full, train_ds, tokenizer)
+    if lexical:
+        teacher = (1 - lexical) * teacher + lexical * np.asarray(train_ds["teacher"], np.float32)
+        train_ds = train_ds.remove_columns("teacher")
+    return train_ds.add_column("teacher", teacher.tolist())
 
 
 def _last_state(args: Any) -> Any:

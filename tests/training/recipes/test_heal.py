@@ -74,7 +74,7 @@ def test_recipe_changes_reach_the_healing_run(
     """``distill_lexical`` mixes TF-IDF + LR into the teacher the healing run is given."""
     import stance.training.trainer
     from stance.model.tasks import component_examples
-    from stance.training.recipes.distill import lexical_teacher
+    from stance.training.distill import lexical_teacher
 
     full = _full_run(tmp_path)
     adapter_from_full(full, tmp_path / "adapter", rank=1)

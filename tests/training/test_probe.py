@@ -9,7 +9,7 @@ import torch
 
 from stance.model.pooling import add_mean_pool_layer
 from stance.training.config import TrainConfig
-from stance.training.recipes.probe import probe_head
+from stance.training.probe import probe_head
 from tests.tiny import build_base
 
 

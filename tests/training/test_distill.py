@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from stance.model.tasks import PairExample
-from stance.training.recipes.distill import fold_ids, lexical_teacher
+from stance.training.distill import fold_ids, lexical_teacher
 from stance.training.trainer import mixed_loss
 
 LABELS = ("favor", "against", "none")

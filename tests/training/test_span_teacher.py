@@ -12,27 +12,10 @@ from stance.model.tasks import doc_words, span_roles
 from stance.pipeline.pipeline import load
 from stance.training.config import from_dict
 from stance.training.encode import pair_examples
-from stance.training.recipes.distill import span_teacher
+from stance.training.distill import span_teacher
 from tests.tiny import component_docs
 
 TAGS = ("O", "B-claim", "I-claim", "B-premise", "I-premise", "B-majorclaim", "I-majorclaim")
-
-
-def test_span_roles_is_the_mean_mass_of_the_sentence_words() -> None:
-    words = [(0, 3), (4, 8), (9, 12), (13, 16)]
-    probs = np.array(
-        [
-            [0.1, 0.5, 0.1, 0.1, 0.1, 0.1, 0.0],  # claim 0.6 + majorclaim 0.1
-            [0.3, 0.0, 0.1, 0.0, 0.2, 0.0, 0.4],  # claim 0.5 (majorclaim counts as claim)
-            [0.9, 0.0, 0.0, 0.1, 0.0, 0.0, 0.0],  # outside the sentence below
-            [0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0],
-        ]
-    )
-    got = span_roles(words, probs, TAGS, start=0, end=8)
-    assert got is not None
-    np.testing.assert_allclose(got, [0.6, 0.2, 0.2])  # ROLES order: claim, premise, none
-    np.testing.assert_allclose(span_roles(words, probs, TAGS, 13, 16), [0.0, 1.0, 0.0])
-    assert span_roles(words, probs, TAGS, 17, 20) is None  # no word inside
 
 
 def _config(teacher: Path) -> object:

@@ -1,0 +1,108 @@
+"""Training recipes: ``[train]`` → TrainConfig (with --set overrides), ``[ship]`` → ShipConfig."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from stance.training.config import (
+    TrainConfig,
+    describe,
+    from_run,
+    load_config,
+    load_ship_config,
+    parse_overrides,
+)
+from stance.typed_config import ConfigError
+
+RECIPES = sorted((Path(__file__).resolve().parents[2] / "scripts" / "configs").glob("*.toml"))
+
+
+def _toml(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "recipe.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_toml_then_overrides(tmp_path: Path) -> None:
+    path = _toml(tmp_path, '[train]\ntask = "stance"\nepochs = 2\ndata = ["jsonl:a.jsonl"]\n')
+    overrides = parse_overrides(["learning_rate=1e-4", "mean_pool=true", "base=camembert-base"])
+    config = load_config(path, {**overrides, "task": "stance", "dev_data": None})
+    assert config.task == "stance" and config.epochs == 2.0 and isinstance(config.epochs, float)
+    assert config.data == ("jsonl:a.jsonl",) and config.dev_data == ()  # None: not given
+    assert config.learning_rate == 1e-4 and config.mean_pool and config.base == "camembert-base"
+    # strings from the command line (not valid TOML) become the field's type
+    loose = load_config(path, {"seed": "7", "data": "xstance:v.jsonl", "class_weights": "no"})
+    assert loose.seed == 7 and loose.data == ("xstance:v.jsonl",) and not loose.class_weights
+    assert load_config(_toml(tmp_path, "epochs = 1\n")).epochs == 1.0  # a flat file is [train]
+
+
+def test_unknown_key_is_named(tmp_path: Path) -> None:
+    path = _toml(tmp_path, "[train]\nepoch = 2\n")
+    with pytest.raises(ConfigError, match=r"recipe\.toml: unknown key 'epoch' .*'epochs'"):
+        load_config(path)
+    with pytest.raises(ConfigError, match=r"--set: unknown key 'lora_rank' .*'lora_r'"):
+        load_config(None, parse_overrides(["lora_rank=4"]))
+    with pytest.raises(ConfigError, match=r"unknown table or key 'trian'"):
+        load_config(_toml(tmp_path, "[trian]\nepochs = 2\n[ship]\nadapter_rank = 2\n"))
+
+
+def test_mistyped_value_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"recipe\.toml: batch_size must be int, got 16\.0"):
+        load_config(_toml(tmp_path, "[train]\nbatch_size = 16.0\n"))
+    with pytest.raises(ConfigError, match=r"--set: mean_pool must be bool, got 'maybe'"):
+        load_config(None, {"mean_pool": "maybe"})
+    with pytest.raises(ConfigError, match=r"recipe\.toml: task must be one of"):  # own checks
+        load_config(_toml(tmp_path, '[train]\ntask = "roles"\n'))
+
+
+@pytest.mark.parametrize("path", RECIPES, ids=lambda p: p.stem)
+def test_every_shipped_recipe_loads(path: Path) -> None:
+    config = load_config(path)
+    assert config.task == path.stem and config.method == "frozen-embeddings"
+    ship = load_ship_config(path)
+    assert ship.adapter_rank > 0  # every shipped part is a full run cut to a LoRA adapter
+    assert load_config(path, {"task": config.task}) == config
+
+
+def test_the_stance_recipe_ship_table() -> None:
+    ship = load_ship_config(next(p for p in RECIPES if p.stem == "stance"))
+    assert (ship.adapter_rank, ship.heal_epochs, ship.heal_learning_rate) == (32, 1.0, 1e-4)
+    assert ship.heal_distill == 0.5 and ship.stance_threshold == 0.0
+    assert ship.heal_recipe == {"reasoned_pairs": 0.5}
+
+
+@pytest.mark.parametrize(
+    ("ship", "message"),
+    [
+        ("adapter_rnk = 32", r"recipe\.toml \[ship\]: unknown key 'adapter_rnk' .*'adapter_rank'"),
+        ('adapter_rank = "32"', r"\[ship\]: adapter_rank must be int, got '32'"),
+        ("adapter_rank = 8\nheal_epochs = 1", r"\[ship\]: heal_epochs needs a positive heal_lea"),
+        ("heal_epochs = 1\nheal_learning_rate = 1e-4", r"heal_epochs .* needs adapter_rank"),
+        ("[ship.heal_recipe]\nreasoned = 0.5", r"heal_recipe: unknown key 'reasoned'"),
+        ("[ship.heal_recipe]\nreasoned_pairs = true", r"reasoned_pairs must be float, got True"),
+        ("[ship.heal_recipe]\nepochs = 2", r"heal_recipe cannot set epochs"),
+    ],
+)
+def test_a_bad_ship_table_fails(tmp_path: Path, ship: str, message: str) -> None:
+    path = _toml(tmp_path, f'[train]\ntask = "stance"\n\n[ship]\n{ship}\n')
+    with pytest.raises(ConfigError, match=message):
+        load_ship_config(path)
+    assert load_ship_config(_toml(tmp_path, "epochs = 1\n")).adapter_rank == 0  # no [ship]
+
+
+def test_runs_written_before_retired_fields_still_load() -> None:
+    old = {**TrainConfig(task="stance").to_dict(), "lora_layers": 0, "max_train_examples": 0}
+    assert from_run({**old, "extra": {}}) == TrainConfig(task="stance")
+    with pytest.raises(ConfigError, match="lora_layers was removed"):
+        from_run({**old, "lora_layers": 4}, "run/train_config.json")
+
+
+def test_every_key_is_described() -> None:
+    lines = describe(TrainConfig()).splitlines()
+    assert len(lines) == len(TrainConfig().to_dict())
+    for line, key in zip(lines, TrainConfig().to_dict(), strict=True):
+        assert line.split()[0] == key and len(line.partition("  # ")[2]) > 8, line
+    data = next(line for line in lines if line.startswith("data "))
+    assert "tuple[str, ...]" in data and "[]" in data and "specs" in data
