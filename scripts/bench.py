@@ -34,6 +34,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 DOC = ROOT / "docs" / "benchmarks.md"
+STARTUP_HEADING = "## Start-up"  # written by scripts/bench_startup.py
 TARGET = "La technologie rend-elle notre vie meilleure ?"  # for documents that carry none
 BACKENDS = {"fp32": ("torch", None), "int8": ("torch", "int8"), "onnx": ("onnx", None)}
 BACKENDS["onnx-int8"] = ("onnx", "int8")
@@ -498,8 +499,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         page = render(measure(args, Path(tmp)), args)
     print(page)
-    if not args.no_docs:
-        DOC.write_text(page)
+    if not args.no_docs:  # the start-up section is scripts/bench_startup.py's: kept as it is
+        old = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+        startup = old[old.index(STARTUP_HEADING) :] if STARTUP_HEADING in old else ""
+        DOC.write_text(page.rstrip() + "\n\n" + startup if startup else page)
         print(f"wrote {DOC}", file=sys.stderr)
 
 

@@ -5,10 +5,11 @@
 
 Trains each task with ``scripts/configs/<task>.toml`` into ``runs/<task>/`` (standard
 checkpoints, gitignored); a fully fine-tuned run is turned into a low-rank LoRA adapter
-(``[ship] adapter_rank``, ``stance/compress.py``), and that adapter is optionally trained
-briefly toward the full run (``[ship] heal_*``, ``stance/heal.py``). Then it copies only the
-compact LoRA adapters (fp16 safetensors) into
-``models/default/<task>/`` with their manifest and model card, writes ``pipeline.json``, and
+(``[ship] adapter_rank``, ``stance/training/recipes/compress.py``), and that adapter is
+optionally trained briefly toward the full run (``[ship] heal_*``,
+``stance/training/recipes/heal.py``). Then it copies only the compact LoRA adapters (fp16
+safetensors) into ``models/default/<task>/`` with their manifest and model card, writes
+``pipeline.json``, and
 scores every part on dev with the evaluation harness (reports in ``runs/reports/``).
 """
 
@@ -82,7 +83,8 @@ def ship_adapter(task: str, run: Path) -> None:
         kept = adapter_from_full(run, run / "adapter", rank)["delta_energy_kept"]
         note = (
             f"\n\n## Shipped form\n\nTrained in full; shipped as the rank-{rank} truncated SVD "
-            f"of each encoder weight change, a LoRA adapter (`stance/compress.py`) that keeps "
+            "of each encoder weight change, a LoRA adapter "
+            f"(`stance/training/recipes/compress.py`) that keeps "
             f"{kept:.1%} of the change's squared norm."
         )
         print(f"{task}: rank-{rank} adapter keeps {kept:.1%} of the change")
@@ -104,7 +106,7 @@ def rewrite_card(run: Path) -> Path:
 
 
 def heal(run: Path, settings: ShipConfig) -> str:
-    """Train the adapter toward the full run (``[ship] heal_*``, ``stance/heal.py``)."""
+    """Train the adapter toward the full run (``[ship] heal_*``, ``recipes/heal.py``)."""
     from stance.training.recipes.heal import heal_adapter
 
     epochs, lr = settings.heal_epochs, settings.heal_learning_rate
@@ -117,7 +119,8 @@ def heal(run: Path, settings: ShipConfig) -> str:
     changes_note = f", recipe changes {json.dumps(changes)}" if changes else ""
     return (
         f" Then trained as LoRA for {epochs:g} epoch(s) at lr {lr:g} toward the full run's "
-        f"probabilities (weight {distill:g}{changes_note}; `stance/heal.py`): Trainer dev macro-F1 "
+        f"probabilities (weight {distill:g}{changes_note}; "
+        "`stance/training/recipes/heal.py`): Trainer dev macro-F1 "
         f"{scores['dev_macro_f1']:.3f}."
     )
 

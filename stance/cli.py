@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -40,6 +39,19 @@ ThreadsOpt = Annotated[
     int | None, typer.Option(help="CPU threads per model copy (default: physical cores)")
 ]
 QuantizeOpt = Annotated[str | None, typer.Option(help="int8: dynamic int8 weights (faster)")]
+
+
+def _task_name(value: str | None) -> str | None:
+    """``roles`` is the user's word for the claim/premise/none task; ``component`` its old name."""
+    if value is None:
+        return None
+    name = {"roles": "component"}.get(value, value)
+    if name not in ("component", "span", "stance"):
+        raise typer.BadParameter(f"{value!r}: choose roles (or component), span or stance")
+    return name
+
+
+TASK_HELP = "roles (also: component) | span | stance"
 
 
 def _friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -110,32 +122,11 @@ def segment(
     id_field: str = "id",
 ) -> None:
     """Split documents into sentences: one JSON line per sentence with exact offsets."""
-    from stance.batch.label import check_output
-    from stance.io.readers import read_inputs
-    from stance.segment import split_sentences
+    _check_inputs(inputs)
+    from stance.batch.label import segment_corpus
 
-    check_output(inputs, Path(out) if out and out != "-" else None)  # never truncate an input
-    errors = 0
     with _writing(out):
-        stream = open(out, "w", encoding="utf-8") if out and out != "-" else sys.stdout  # noqa: SIM115
-        try:
-            for doc in read_inputs(inputs, text_field=text_field, id_field=id_field):
-                if doc.error:
-                    errors += 1
-                    typer.echo(f"error: {doc.source}: {doc.error['message']}", err=True)
-                    continue
-                for s in split_sentences(doc.text):
-                    row = {
-                        "doc_id": doc.id,
-                        "index": s.index,
-                        "start": s.start,
-                        "end": s.end,
-                        "text": s.text,
-                    }
-                    stream.write(json.dumps(row, ensure_ascii=False) + "\n")
-        finally:
-            if stream is not sys.stdout:
-                stream.close()
+        errors = segment_corpus(inputs, out, text_field=text_field, id_field=id_field)
     raise typer.Exit(1 if errors else 0)
 
 
@@ -150,7 +141,9 @@ def label(
     out: Annotated[
         str | None, typer.Option("-o", "--out", help="Output file (dir for brat)")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="jsonl|csv|brat|conll|html")] = "jsonl",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="jsonl|csv|brat|conll|html|table")
+    ] = "jsonl",
     text_field: str = "text",
     id_field: str = "id",
     overwrite: Annotated[bool, typer.Option(help="Start afresh instead of resuming")] = False,
@@ -227,7 +220,7 @@ def predict(
 @app.command()
 @_friendly
 def train(
-    task: Annotated[str, typer.Option(help="component | span | stance")],
+    task: Annotated[str, typer.Option(help=TASK_HELP, callback=_task_name)],
     out: Annotated[Path, typer.Option("-o", "--out", help="Output checkpoint directory")],
     config: Annotated[Path | None, typer.Option(help="TOML config file")] = None,
     base: Annotated[
@@ -268,7 +261,7 @@ def train(
 @config_app.command("show")
 @_friendly
 def config_show(
-    task: Annotated[str | None, typer.Option(help="component | span | stance")] = None,
+    task: Annotated[str | None, typer.Option(help=TASK_HELP, callback=_task_name)] = None,
     config: Annotated[Path | None, typer.Option(help="TOML recipe to read")] = None,
 ) -> None:
     """Every `stance train --set` key: type, value (default, or from --config/--task), meaning."""
@@ -280,12 +273,13 @@ def config_show(
 @app.command()
 @_friendly
 def evaluate(
-    task: Annotated[str, typer.Option(help="component | span | stance")] = "component",
+    task: Annotated[str, typer.Option(help=TASK_HELP, callback=_task_name)] = "component",
     data: Annotated[Path | None, typer.Option(help="Gold data file")] = None,
     data_format: Annotated[
         str,
         typer.Option(
-            help="pe-fr-bio|pe-fr-sentences|xstance|efra|fewshot|abstrct|jsonl|consistency"
+            help="pe-fr-bio|pe-fr-sentences|xstance|efra|fewshot|abstrct|jsonl|consistency, "
+            "or another research format (`stance data stats` lists them)"
         ),
     ] = "jsonl",
     out: Annotated[Path, typer.Option("-o", "--out", help="Report directory")] = Path("report"),
@@ -331,7 +325,7 @@ def evaluate(
 @export_app.command("hf")
 @_friendly
 def export_hf(
-    task: Annotated[str, typer.Option(help="component | span | stance")],
+    task: Annotated[str, typer.Option(help=TASK_HELP, callback=_task_name)],
     out: Annotated[Path, typer.Option("-o", "--out")],
     model: ModelOpt = None,
 ) -> None:
@@ -346,7 +340,8 @@ def export_hf(
 def export_onnx(
     out: Annotated[Path, typer.Option("-o", "--out")],
     task: Annotated[
-        str | None, typer.Option(help="component | span | stance (default: all + pipeline.json)")
+        str | None,
+        typer.Option(help=TASK_HELP + " (default: all + pipeline.json)", callback=_task_name),
     ] = None,
     model: ModelOpt = None,
     quantize: QuantizeOpt = None,
@@ -388,11 +383,7 @@ def data_stats(
 
 @app.command()
 @_friendly
-def serve(
-    host: str = "127.0.0.1",
-    port: int = 8000,
-    model: ModelOpt = None,
-) -> None:
+def serve(host: str = "127.0.0.1", port: int = 8000, model: ModelOpt = None) -> None:
     """HTTP API (POST /predict, /label; GET /health) and a web page at /."""
     from stance.serve.app import serve as run_server
 
@@ -403,5 +394,5 @@ def main() -> None:
     app()
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # python -m stance.cli
     main()

@@ -98,7 +98,7 @@ class Document:
         return replace(self, sentences=(), stance=None, error={"type": kind, "message": message})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON document record of ``INTERFACE.md``."""
+        """The JSON document record (docs/architecture.md, "The document record")."""
         out: dict[str, Any] = {
             "id": self.id,
             "source": self.source,

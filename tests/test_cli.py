@@ -101,7 +101,30 @@ def test_config_show_lists_every_train_key(tmp_path: Path) -> None:
     )
     span = runner.invoke(app, ["config", "show", "--task", "span"]).stdout
     assert '"span"' in span.splitlines()[0]
-    bad = runner.invoke(app, ["config", "show", "--task", "roles"])
-    assert bad.exit_code == 2 and "task must be one of" in bad.output
+    bad = runner.invoke(app, ["config", "show", "--task", "claims"])
+    assert bad.exit_code == 2 and "choose roles" in bad.output
     helptext = runner.invoke(app, ["train", "--help"], env={"COLUMNS": "200"}).stdout
     assert "stance config show" in " ".join(helptext.split()) and "window_stride" in helptext
+
+
+def test_roles_is_the_task_name_users_type_and_component_still_works() -> None:
+    shown = runner.invoke(app, ["config", "show", "--task", "roles"])
+    assert shown.exit_code == 0, shown.output
+    assert '"component"' in shown.output.splitlines()[0]  # the task line, first key
+    assert runner.invoke(app, ["config", "show", "--task", "component"]).exit_code == 0
+    bad = runner.invoke(app, ["config", "show", "--task", "claims"])
+    assert bad.exit_code == 2 and "choose roles" in bad.output
+
+
+def test_checks_come_before_any_model_loads(tmp_path: Path) -> None:
+    """Missing inputs, an empty text or target and a missing model are usage errors (exit 2)
+    named at once: the model path given here does not exist, so nothing could load."""
+    gone = str(tmp_path / "gone.txt")
+    result = runner.invoke(app, ["label", gone, "-o", str(tmp_path / "out.jsonl")])
+    assert result.exit_code == 2 and f"{gone}: no such file or directory" in result.output
+    assert not (tmp_path / "out.jsonl").exists()
+    for args in (["predict", "  "], ["predict", "Bonjour.", "--target", " "]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2 and "empty" in result.output, args
+    result = runner.invoke(app, ["predict", "Bonjour.", "--model", str(tmp_path / "nope")])
+    assert result.exit_code == 2 and "no such directory" in result.output

@@ -1,6 +1,6 @@
 """Where ``stance label`` runs the pipeline: in this process, or on Ray Data.
 
-Both engines expose the one method :func:`stance.label.label_corpus` needs,
+Both engines expose the one method :func:`stance.batch.label.label_corpus` needs,
 ``process(docs) -> docs``, so reading, resuming, the progress bar and the writers (one record
 per input document, in input order) are the same code whatever the engine.
 

@@ -255,3 +255,30 @@ def _with_hash(doc: Document, digest: str) -> Document:
     from dataclasses import replace
 
     return replace(doc, meta={**doc.meta, "hash": digest})
+
+
+def segment_corpus(
+    inputs: Sequence[str], out: str | None, *, text_field: str = "text", id_field: str = "id"
+) -> int:
+    """``stance segment``: one JSON line per sentence (``doc_id``, ``index``, ``start``,
+    ``end``, ``text``) to ``out`` (stdout for ``None`` or ``-``); returns the documents that
+    could not be read, each named on stderr."""
+    from stance.io.readers import read_inputs
+    from stance.segment import split_sentences
+
+    check_output(inputs, Path(out) if out and out != "-" else None)  # never truncate an input
+    errors = 0
+    stream = open(out, "w", encoding="utf-8") if out and out != "-" else sys.stdout  # noqa: SIM115
+    try:
+        for doc in read_inputs(inputs, text_field=text_field, id_field=id_field):
+            if doc.error:
+                errors += 1
+                print(f"error: {doc.source}: {doc.error['message']}", file=sys.stderr)
+                continue
+            for s in split_sentences(doc.text):
+                row = {"doc_id": doc.id, "index": s.index, "start": s.start, "end": s.end}
+                stream.write(json.dumps({**row, "text": s.text}, ensure_ascii=False) + "\n")
+    finally:
+        if stream is not sys.stdout:
+            stream.close()
+    return errors

@@ -1,8 +1,8 @@
 """CoNLL-style BIO files: one token per line, a blank line between sentences.
 
 The same parsing serves three jobs — reading our own ``--format conll`` output back, and
-converting the PE-FR and AbstRCT-FR research files (``stance.data``) — so the BIO decoding and
-the "role of the span covering most of a sentence's tokens" rule live here, once.
+converting the PE-FR and AbstRCT-FR research files (``stance.training.data``) — so the BIO
+decoding and the "role of the span covering most of a sentence's tokens" rule live here, once.
 
 Text rebuilt from tokens is the tokens joined by single spaces: BIO files do not keep the
 original spacing, so offsets refer to that rebuilt text.

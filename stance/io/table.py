@@ -53,6 +53,6 @@ def print_table(docs: Iterable[Document], width: int = 90) -> None:
         table.add_column("role", width=12)
         table.add_column("stance", width=12)
         for s in doc.sentences:
-            cells, style = sentence_row(s)
-            table.add_row(cells[0], escape(cells[1]), *cells[2:], style=style)
+            cells, row_style = sentence_row(s)
+            table.add_row(cells[0], escape(cells[1]), *cells[2:], style=row_style)
         console.print(table)

@@ -4,7 +4,7 @@ Every writer renders a whole document first and then writes it with a single cal
 a flush, so a crash or a kill between documents never leaves half a record behind (what a
 resumed run relies on). New formats register in ``WRITERS`` (the HTML report does).
 
-* ``jsonl`` — one document record (``INTERFACE.md``) per line; ``doc.meta["hash"]`` is added as
+* ``jsonl`` — one document record (docs/architecture.md) per line; ``doc.meta["hash"]`` is added as
   ``"hash"`` when present, for resuming.
 * ``csv`` — one row per sentence (a document without sentences still gets one row, carrying
   its error); a UTF-8 BOM starts new files so that spreadsheet programs read the accents.
@@ -192,7 +192,7 @@ def safe_name(doc_id: str) -> str:
 
 
 class HtmlReportWriter(Writer):
-    """One self-contained page for the whole run (``stance.render``); never appended to."""
+    """One self-contained page for the whole run (``stance.io.html``); never appended to."""
 
     def __init__(self, out: str | None, *, append: bool = False) -> None:
         from stance.io.html import HtmlWriter

@@ -19,15 +19,11 @@ from typing import Any
 
 import torch
 
-from stance.model.onnx import cached_onnx, open_onnx
+from stance.model.onnx import ONNX_FILE, cached_onnx, open_onnx
 from stance.model.part import PartInfo, PartLoader, load_part
 
 BACKENDS = ("torch", "onnx")
 QUANTIZE = ("int8",)
-ONNX_FILE = "model.onnx"
-ONNX_INT8_FILE = "model.int8.onnx"
-ENCODER_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
-_EXPORT_VERSION = 1  # bump when exported files change: cached exports are then rebuilt
 
 
 def physical_cores() -> int:

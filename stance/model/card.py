@@ -37,14 +37,14 @@ TASK_LIMITS = {
         "- PE-FR dev macro-F1 is 0.68 on lone sentences and 0.75 in essays (with neighbours): "
         "premises are often read as claims (the commonest error), and the 0.80 target is not "
         "met.",
-        "- On opinion articles it misses most claims: on the 66 sentences of "
-        "`data/probes/roles_articles.jsonl` (posts and op-eds we wrote) macro-F1 is 0.52 and "
-        "it finds 4 of 19 claims, reading the others as premises or `none`.",
+        "- On articles it misses most claims: on the 273 sentences of "
+        "`data/probes/roles_articles.jsonl` (posts, op-eds, forums and news we wrote) macro-F1 "
+        "is 0.52 and it finds 14 of 84 claims, reading the others as premises or `none`.",
     ],
     "span": [
-        "- Spans are decoded by `stance.tasks.decode_spans`: runs of non-O words, runs under 3 "
-        "words dropped, 1-2-word gaps inside a sentence closed. A standalone export gives the "
-        "per-word tags; that decoding is the project's, not the model's.",
+        "- Spans are decoded by `stance.model.tasks.decode_spans`: runs of non-O words, runs "
+        "under 3 words dropped, 1-2-word gaps inside a sentence closed. A standalone export gives "
+        "the per-word tags; that decoding is the project's, not the model's.",
         "- The first word is the commonest miss: the translated gold often starts a component "
         "one word after its article (`les`, `l'`).",
     ],
@@ -54,15 +54,15 @@ TASK_LIMITS = {
         "- The X-Stance dev scores of the part shipped before the dev-question fix (trained on "
         "408 comments that answer dev questions: few-shot rows and twin ids) overstate new "
         "questions; the same recipe without them scores 0.65 in French and 0.58 in German, "
-        'TF-IDF + LR 0.64 / 0.62 (docs/training.md, "Stance: the dev questions leaked").',
+        'TF-IDF + LR 0.64 / 0.62 (docs/research-log.md, "Stance: the dev questions leaked").',
         "- A target never seen in training is harder (see the dev scores per partition).",
         "- It reads the text's tone more than the target's wording: toward a statement and its "
         'negation ("Il faut X." / "Il ne faut pas X.") it mostly answers alike '
-        "(`xstance-statements` dev, docs/training.md).",
+        "(`xstance-statements` dev, docs/research-log.md).",
         "- New comments on questions seen in training cannot be scored on this part (it trained "
         "on every author). A run of the same recipe without 15 % of the authors scores 0.67 on "
         "their French comments (TF-IDF 0.56) and 0.57 on the German ones (TF-IDF 0.64), under "
-        'the 0.77 target (docs/training.md, "Stance: new comments").',
+        'the 0.77 target (docs/research-log.md, "Stance: new comments").',
     ],
 }
 
@@ -71,26 +71,27 @@ RECIPE_NOTES = {  # config field -> what it changes, in words ({} = the field's 
     "context": "- Input: the sentence plus {} neighbouring sentence(s) per side (at most "
     "{chars} characters each), with paragraph-edge markers: the pair's second text is "
     "`<before> [phrase] <after>`, `[début]` / `[fin]` at paragraph edges "
-    "(`stance.tasks.context_string`).",
+    "(`stance.model.tasks.context_string`).",
     "mean_pool": "- A fixed extra encoder layer puts the mean of the token states at `<s>` "
-    "(`stance/pooling.py`): a plain BERT with one more layer.",
+    "(`stance/model/pooling.py`): a plain BERT with one more layer.",
     "statement_pairs": "- {:.0%} of the pairs whose question could be rewritten are repeated "
     "with the statement as target, plus restatement (favor) and negation (against) pairs "
-    "(`stance/targets.py`).",
+    "(`stance/training/targets.py`).",
     "reasoned_pairs": "- {:.0%} of those pairs again as a text that states the comment's side "
-    "and gives the comment as its reason (`stance/targets.py`).",
+    "and gives the comment as its reason (`stance/training/targets.py`).",
     "negated_targets": "- {:.0%} of the pairs whose question could be rewritten again toward "
-    'the negated statement ("Il ne faut pas …") with the opposite label (`stance/targets.py`).',
+    'the negated statement ("Il ne faut pas …") with the opposite label '
+    "(`stance/training/targets.py`).",
     "rebuttal_pairs": "- {:.0%} of the pairs again after a reported view on the same target, "
-    "rebutted or endorsed: « <other comment> » Mais <comment> (`stance/targets.py`).",
+    "rebutted or endorsed: « <other comment> » Mais <comment> (`stance/training/targets.py`).",
     "neutral_pairs": "- `none` pairs with non-argumentative PE-FR sentences ({:.0%} of the "
-    "examples; `stance/targets.py`).",
+    "examples; `stance/training/targets.py`).",
     "casual_targets": "- {:.0%} of the targets lowercased, without final mark, as users type "
-    "them (`stance/targets.py`).",
+    "them (`stance/training/targets.py`).",
     "distill_lexical": "- Distilled from TF-IDF + LR: {:.0%} of the loss pulls toward its "
-    "out-of-fold probabilities (`stance/distill.py`).",
+    "out-of-fold probabilities (`stance/training/distill.py`).",
     "distill_span": "- Distilled from the span tagger: {:.0%} of the loss pulls toward the "
-    "roles it reads in each essay sentence's paragraph (`stance/distill.py`).",
+    "roles it reads in each essay sentence's paragraph (`stance/training/distill.py`).",
     "french_targets": "- German X-Stance comments are paired with the French wording of their "
     "question.",
 }

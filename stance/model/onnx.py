@@ -19,8 +19,6 @@ import torch
 
 from stance.model.part import ModelError, PartInfo, load_part
 
-BACKENDS = ("torch", "onnx")
-QUANTIZE = ("int8",)
 ONNX_FILE = "model.onnx"
 ONNX_INT8_FILE = "model.int8.onnx"
 ENCODER_INPUTS = ("input_ids", "attention_mask", "token_type_ids")

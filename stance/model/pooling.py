@@ -2,9 +2,9 @@
 
 Sequence classifiers read the first token (``<s>``/``[CLS]``). e5 was trained for *mean*
 pooling: its first-token state barely varies between inputs, so a classifier on it learns
-slowly (docs/training.md). Rather than a custom head (which ``AutoModelForSequenceClassification``
-could not open), we append one encoder layer whose fixed weights make every position's output
-the layer-normalised mean of the real tokens' states:
+slowly (docs/research-log.md). Rather than a custom head (which
+``AutoModelForSequenceClassification`` could not open), we append one encoder layer whose
+fixed weights make every position's output the layer-normalised mean of the real tokens' states:
 
 * query = key = 0: every attention score is 0, so attention is uniform over unmasked tokens
   and, with value = identity, each position receives the mean of the states;

@@ -126,7 +126,7 @@ def span_roles(
 
     Why: the tagger reads the whole paragraph with a label per word; roles read this way score
     0.769 on the PE-FR essays' dev sentences against 0.749 for the roles part, and 0.786 on
-    the training ones, so they are no copy of the gold labels (docs/training.md).
+    the training ones, so they are no copy of the gold labels (docs/research-log.md).
     """
     inside = [i for i, (a, b) in enumerate(words) if a >= start and b <= end]
     if not inside:
@@ -141,10 +141,10 @@ def span_roles(
 
 MIN_SPAN_WORDS = 3
 """Shorter predicted components are dropped: all but one of the 6,566 PE-FR and AbstRCT-FR
-training components have 3 words or more, so such runs are tagger noise (docs/training.md)."""
+training components have 3 words or more, so such runs are tagger noise (docs/research-log.md)."""
 MAX_GAP_WORDS = 2
 """An O gap of at most this many words inside a run, with no sentence-ending mark in it, is
-closed: the tagger drops single words in the middle of long components (docs/training.md)."""
+closed: the tagger drops single words in the middle of long components (docs/research-log.md)."""
 _SENTENCE_END = frozenset(".!?;:")
 
 

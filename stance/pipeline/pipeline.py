@@ -195,7 +195,7 @@ def load(
     """A pipeline directory, a single task checkpoint (other parts from the default), or None.
 
     ``backend="onnx"`` runs the encoders on ONNX Runtime, ``quantize="int8"`` uses int8
-    weights (see ``stance.speed``); both default to plain fp32 torch, except for a pipeline
+    weights (see ``stance.model.backends``); both default to plain fp32 torch, except for a pipeline
     written by ``stance export onnx``, which says so in its manifest.
     """
     nlp = _open(model)

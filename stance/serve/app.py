@@ -143,7 +143,7 @@ def _label_group(nlp: Any, items: list[tuple[str, DocumentIn]], batch: int) -> l
     for doc_id, it in items:
         try:
             out.append(nlp(it.text, target=target, id=doc_id))
-        except Exception as exc:  # one record per input, errors included (INTERFACE.md)
+        except Exception as exc:  # one record per input, errors included
             out.append(_error_doc(it, doc_id, exc))
     return out
 
@@ -262,7 +262,7 @@ def _add_body_limit(app: FastAPI, limit: int) -> None:
 def _add_api(app: FastAPI, svc: _Service, model_name: str) -> None:
     @app.post("/predict", summary="Analyse one text", responses=_RESPONSES)
     async def predict(item: DocumentIn) -> dict[str, Any]:
-        """The document record of INTERFACE.md: sentences with role and stance, spans, verdict."""
+        """The document record: sentences with role and stance, spans, verdict."""
         return (await svc.analyse(item)).to_dict()
 
     @app.post("/render", summary="Analyse one text, rendered as HTML", responses=_RESPONSES)

@@ -91,8 +91,8 @@ class TrainConfig:
     lora_dropout: float = 0.1  # lora: dropout on the adapter's input
     full_layers: int = 0  # lora: the top N layers are trained in full instead (kept in the adapter)
     full_learning_rate: float = 5e-5  # learning rate of those fully trained layers
-    mean_pool: bool = False  # component/stance: classify a mean-pooled state (stance.pooling)
-    probe_head: bool = False  # component/stance: start the head from a linear probe (stance.probe)
+    mean_pool: bool = False  # component/stance: classify a mean-pooled state (stance.model.pooling)
+    probe_head: bool = False  # component/stance: head starts from a linear probe (probe.py)
     lowercase_aug: float = 0.0  # component: share of training examples lowercased (robustness)
     warmup_ratio: float = 0.06  # share of all training steps spent warming the learning rate up
     weight_decay: float = 0.01  # AdamW weight decay (not on biases and layer norms)

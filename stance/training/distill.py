@@ -4,7 +4,7 @@ On X-Stance's unseen questions TF-IDF + LR beats the LoRA-tuned encoder on dev (
 and averaging the two models' probabilities gives 0.743: they make different errors. An average
 of two models cannot be exported as one transformers directory, so the encoder is trained toward
 the lexical model's probabilities as well as the gold labels (knowledge distillation). Measured
-on the full fine-tuning recipe (docs/training.md): weight 0.5 lifts X-Stance FR from 0.705 to
+on the full fine-tuning recipe (docs/research-log.md): weight 0.5 lifts X-Stance FR from 0.705 to
 0.724 and E-FRA from 0.486 to 0.527, once the teacher leaves the E-FRA tweets alone (fitted on
 them too, it cost E-FRA 0.04-0.17).
 
@@ -43,7 +43,7 @@ def lexical_teacher(
     them only); pairs built by rule keep their one-hot label, because a bag of n-grams cannot
     tell them apart (a `none` pair repeats a comment seen with its own target). So do groups
     with annotated `none` rows (E-FRA): fitted on those few, the teacher pulled neutral tweets
-    toward a side (docs/training.md). A label missing from a fold's training part gets
+    toward a side (docs/research-log.md). A label missing from a fold's training part gets
     probability 0 for that fold.
     """
     column = {label: j for j, label in enumerate(labels)}

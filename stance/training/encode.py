@@ -49,7 +49,7 @@ def pair_examples(
 
 
 def _augment_stance(examples: list[PairExample], config: TrainConfig) -> list[PairExample]:
-    """The recipe's extra stance rows (``stance/targets.py``), each one off at 0."""
+    """The recipe's extra stance rows (``stance/training/targets.py``), each one off at 0."""
     if config.statement_pairs:
         examples += targets.statement_examples(examples, config.statement_pairs, config.seed)
     if config.reasoned_pairs:

@@ -63,7 +63,7 @@ def reasoned_examples(
 
     A reason's wording must not outvote the position it supports: trained on bare restatements
     only, the model read "Il faut interdire la publicité des jeux, car elle cible les jeunes
-    joueurs" as *against* that very statement (docs/training.md).
+    joueurs" as *against* that very statement (docs/research-log.md).
     """
     rng = random.Random(seed + 1)
     out: list[PairExample] = []
@@ -95,7 +95,7 @@ def negated_examples(examples: Sequence[PairExample], share: float, seed: int) -
     On questions it has never seen, a model can score well by reading the comment's tone alone
     ("Oui, …", "Non, …") and ignore the target; TF-IDF + LR on the comment does just that. The
     same text with two opposite targets and two opposite labels can only be learnt by reading
-    the target (docs/training.md, "Negated targets").
+    the target (docs/research-log.md, "Negated targets").
     """
     rng = random.Random(seed + 5)
     out: list[PairExample] = []
@@ -113,7 +113,7 @@ def restated_rows(rows: Sequence[dict]) -> list[dict]:
     (opposite label), for every rewritable question: a dev set of the targets users type.
 
     A model that reads the comment's tone and not the target answers both the same way and
-    scores about chance on it (docs/training.md, "Negated targets").
+    scores about chance on it (docs/research-log.md, "Negated targets").
     """
     out = []
     for row in rows:
@@ -133,7 +133,7 @@ def casual_targets(examples: Sequence[PairExample], share: float, seed: int) -> 
 
     Training targets are all capitalised and punctuated; without these, "il faut interdire la
     publicité des jeux" and "Il faut interdire la publicité des jeux." could get opposite
-    stances for the same text (docs/training.md).
+    stances for the same text (docs/research-log.md).
     """
     rng = random.Random(seed + 2)
     return [
@@ -150,7 +150,7 @@ def neutral_examples(
 
     The other `none` pairs pair a comment with another question: argued text. Without neutral
     text among them the model gave a side to "La piscine municipale ouvre le dimanche" about
-    nuclear power (docs/training.md).
+    nuclear power (docs/research-log.md).
     """
     rng = random.Random(seed + 3)
     targets = sorted({e.first for e in examples if e.annotated})
@@ -182,7 +182,7 @@ def rebuttal_examples(
 
     Blog posts often state the opposing view before answering it; the model used to take
     "Les entreprises prétendent que …, mais les études montrent le contraire" for the reported
-    view (docs/training.md).
+    view (docs/research-log.md).
     """
     rng = random.Random(seed + 4)
     labelled = [

@@ -155,7 +155,7 @@ def load_encoder(model: torch.nn.Module, run: Path, base: str) -> None:
     """Start from another run's encoder layers (same base: embeddings and pooler stay the base's).
 
     Why: a tagger trained with a label per word knows where components are; a sentence
-    classifier that starts from it learns roles from that (docs/training.md).
+    classifier that starts from it learns roles from that (docs/research-log.md).
     """
     from safetensors.torch import load_file
 
@@ -250,7 +250,7 @@ def _make_weighted_trainer() -> Any:
             num_items_in_batch: Any = None,
         ) -> Any:
             labels = inputs.pop("labels")
-            teacher = inputs.pop("teacher", None)  # training rows only (stance.distill)
+            teacher = inputs.pop("teacher", None)  # training rows only (stance.training.distill)
             outputs = model(**inputs)
             loss = mixed_loss(outputs.logits, labels, self.class_weights, teacher, self.distill)
             return (loss, outputs) if return_outputs else loss

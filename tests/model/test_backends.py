@@ -73,7 +73,7 @@ def test_int8_matches_fp32(tiny_pipeline: Path, fp32: list[Document]) -> None:
 def test_export_onnx_opens_in_onnxruntime(onnx_dir: Path) -> None:
     import onnxruntime as ort
 
-    from stance.model.backends import ONNX_FILE
+    from stance.model.onnx import ONNX_FILE
 
     for task in ("component", "span", "stance"):
         session = ort.InferenceSession(str(onnx_dir / task / ONNX_FILE))
@@ -96,7 +96,7 @@ def test_onnx_matches_fp32(onnx_dir: Path, fp32: list[Document]) -> None:
 
 
 def test_onnx_int8_matches_fp32(onnx_dir: Path, fp32: list[Document]) -> None:
-    from stance.model.backends import ONNX_INT8_FILE
+    from stance.model.onnx import ONNX_INT8_FILE
 
     docs = _run(load(onnx_dir, quantize="int8"))
     assert (onnx_dir / "span" / ONNX_INT8_FILE).exists()

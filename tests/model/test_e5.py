@@ -136,3 +136,17 @@ def test_cache_reuse_and_resolve_base(
     (fake / "model.safetensors").write_bytes(b"truncated")
     (fake / "checksum.json").write_text(json.dumps(record), encoding="utf-8")
     assert not e5._is_valid(fake)
+
+
+def test_special_tokens_recorded_in_tokenizer_config(built: Path, tok: Any) -> None:
+    """They spare from_pretrained a second parse of tokenizer.json; the ids stay those of
+    tokenizer.json itself."""
+    config = json.loads((built / "tokenizer_config.json").read_text(encoding="utf-8"))
+    added = json.loads((built / "tokenizer.json").read_text(encoding="utf-8"))["added_tokens"]
+    recorded = config["added_tokens_decoder"]
+    assert {int(k): v["content"] for k, v in recorded.items()} == {
+        t["id"]: t["content"] for t in added
+    }
+    assert tok.convert_tokens_to_ids(["<s>", "<pad>", "</s>", "<unk>", "<mask>"]) == [
+        0, 1, 2, 3, 250001,
+    ]  # fmt: skip

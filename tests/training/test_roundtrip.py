@@ -30,7 +30,7 @@ from stance.training.config import from_dict
 from tests.tiny import build_base, component_docs, stance_docs, write_jsonl
 
 # an unmerged LoRA and its merged weights differ by float rounding only (< 1e-7 seen); tiny
-# random encoders read through <s> give outputs only ~1e-5 apart, so the tolerance is tight
+# random encoders read through <s> give outputs only ~1e-4 apart, so the tolerance is tight
 ATOL = 1e-6
 
 TEXTS = [
@@ -43,7 +43,10 @@ TARGET = "Faut-il taxer le kérosène ?"
 
 @pytest.fixture(scope="module")
 def bases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    import torch
+
     root = tmp_path_factory.mktemp("bases")
+    torch.manual_seed(0)  # the same random encoders in every session
     return {kind: build_base(root / kind, kind) for kind in ("bert", "camembert")}
 
 
@@ -53,7 +56,7 @@ def bases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 CASES = [
     ("component", "bert", "lora+mean"),
     ("component", "camembert", "full"),
-    ("stance", "bert", "full+mean"),  # as the shipped stance part
+    ("stance", "bert", "full+mean"),  # mean pooling, as the shipped stance part
     ("stance", "camembert", "lora+full"),
     ("span", "bert", "lora"),
     ("span", "camembert", "full"),
@@ -83,8 +86,9 @@ def _config(task: str, base: Path, method: str, data: str) -> Any:
             "context": 1 if task == "component" else 0,
             "context_chars": 40,  # not the default: the loaded part must cut context the same
             "epochs": 2,
-            "learning_rate": 5e-3,
-            "full_learning_rate": 5e-3,
+            # high: two epochs must move tiny random encoders enough that inputs tell apart
+            "learning_rate": 2e-2,
+            "full_learning_rate": 2e-2,
             "batch_size": 8,
             "max_length": 48,
             "patience": 100,

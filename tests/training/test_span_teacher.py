@@ -11,8 +11,8 @@ from stance.doc import ROLES, Document, Sentence
 from stance.model.tasks import doc_words, span_roles
 from stance.pipeline.pipeline import load
 from stance.training.config import from_dict
-from stance.training.encode import pair_examples
 from stance.training.distill import span_teacher
+from stance.training.encode import pair_examples
 from tests.tiny import component_docs
 
 TAGS = ("O", "B-claim", "I-claim", "B-premise", "I-premise", "B-majorclaim", "I-majorclaim")

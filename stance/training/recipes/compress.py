@@ -1,14 +1,14 @@
 """Shrink a fully fine-tuned part into a LoRA adapter by truncated SVD of its weight deltas.
 
 Full fine-tuning beats LoRA where the task needs it (sentence roles with context,
-docs/training.md), but the 12 encoder layers of e5-small alone are ~42 MB in fp16, over the shipped
-default's budget. Most of what fine-tuning changes is low rank, so each encoder linear
+docs/research-log.md), but the 12 encoder layers of e5-small alone are ~42 MB in fp16, over
+the shipped default's budget. Most of what fine-tuning changes is low rank, so each encoder linear
 layer's change ``W_ft - W_base`` is replaced by its best rank-``r`` approximation
 ``B @ A`` (Eckart-Young), which is exactly a LoRA adapter with ``lora_alpha = r``.
 Biases and LayerNorms (tiny) and the heads are stored whole. The result is a plain PEFT
 adapter directory that :func:`stance.model.load_part` and ``stance export hf`` already read.
 Embeddings must not have changed (train with ``method = "frozen-embeddings"``). A mean-pooled
-part's extra layer (:mod:`stance.pooling`) is never trained: it is left out of the adapter and
+part's extra layer (:mod:`stance.model.pooling`) is never trained: it is left out of the adapter and
 rebuilt when the adapter is loaded, as for LoRA-trained parts.
 """
 

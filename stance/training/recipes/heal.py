@@ -1,7 +1,7 @@
 """Train a low-rank adapter briefly toward the full run it was cut from (distillation).
 
-The rank-r SVD of a full fine-tuning run (``stance/compress.py``) keeps about two thirds of
-the weight change and loses 0.02-0.03 macro-F1 on X-Stance dev (docs/training.md). What it
+The rank-r SVD of a full fine-tuning run (``recipes/compress.py``) keeps about two thirds of
+the weight change and loses 0.02-0.03 macro-F1 on X-Stance dev (docs/research-log.md). What it
 drops is not what the task needs least, only what is smallest. A short LoRA run from the SVD
 factors, toward the full model's probabilities on the training rows, spends the same rank on
 what the full model does: a standard compress-then-distill step, with the adapter's size
@@ -38,9 +38,9 @@ def heal_adapter(
 
     The run's own data and recipe (``train_config.json``) are used, with ``recipe`` fields
     overriding it: ``distill_lexical`` mixes that share of the out-of-fold TF-IDF + LR
-    probabilities into the teacher (``stance/distill.py``); training-row augmentations such as
-    ``reasoned_pairs`` or ``casual_targets`` (``stance/targets.py``) add rows the full run has
-    not seen, which only the gold labels teach (``distill`` < 1). The last state is kept (the
+    probabilities into the teacher (``training/distill.py``); training-row augmentations such
+    as ``reasoned_pairs`` or ``casual_targets`` (``training/targets.py``) add rows the full run
+    has not seen, which only the gold labels teach (``distill`` < 1). The last state is kept (the
     target is the full run; dev F1 is only reported), and the temperature is fitted again.
     """
     from transformers import AutoTokenizer, set_seed
