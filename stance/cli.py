@@ -7,15 +7,23 @@ carry an error record.
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import json
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
+from stance.cli_support import (
+    TASK_HELP,
+    check_inputs,
+    check_model,
+    check_target,
+    exit_now,
+    friendly,
+    run_app,
+    task_name,
+    writing,
+)
 from stance.pipeline.config import DOC_BATCH
 from stance.training.config import train_keys
 
@@ -41,80 +49,8 @@ ThreadsOpt = Annotated[
 QuantizeOpt = Annotated[str | None, typer.Option(help="int8: dynamic int8 weights (faster)")]
 
 
-def _task_name(value: str | None) -> str | None:
-    """``roles`` is the user's word for the claim/premise/none task; ``component`` its old name."""
-    if value is None:
-        return None
-    name = {"roles": "component"}.get(value, value)
-    if name not in ("component", "span", "stance"):
-        raise typer.BadParameter(f"{value!r}: choose roles (or component), span or stance")
-    return name
-
-
-TASK_HELP = "roles (also: component) | span | stance"
-
-
-def _friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Expected errors become one line on stderr and exit 2 (usage/model/config problems)."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from stance.model.part import ModelError
-
-        try:
-            return fn(*args, **kwargs)
-        except (
-            ModelError,
-            ValueError,
-            FileNotFoundError,
-            NotADirectoryError,
-            PermissionError,
-        ) as exc:
-            typer.echo(f"error: {exc}", err=True)
-            raise typer.Exit(2) from None
-
-    return wrapper
-
-
-def _check_target(target: str | None) -> None:
-    if target is not None and not target.strip():
-        raise ValueError("empty --target: name what the stance is toward, or leave it out")
-
-
-def _check_model(model: str | None) -> None:
-    if model and not Path(model).exists():
-        raise ValueError(
-            f"--model {model}: no such directory (a pipeline directory or a task checkpoint; "
-            "hub encoders are for `stance train --base`)"
-        )
-
-
-def _check_inputs(inputs: list[str]) -> None:
-    """Missing paths are named at once, before any model loads. Some missing: the others are
-    labelled and the missing ones get error records (exit 1); all missing: usage error."""
-    from stance.batch.label import missing_inputs
-
-    missing = missing_inputs(inputs)
-    for path in missing:
-        typer.echo(f"error: {path}: no such file or directory", err=True)
-    if missing and len(missing) == len(inputs):
-        raise typer.Exit(2)
-
-
-@contextlib.contextmanager
-def _writing(out: str | None) -> Iterator[None]:
-    """An output that cannot be written (a directory, a full or read-only disk): exit 2."""
-    try:
-        yield
-    except BrokenPipeError:  # `stance ... | head`: click exits quietly
-        raise
-    except OSError as exc:
-        typer.echo(f"error: {exc.filename or out}: {exc.strerror or exc}", err=True)
-        raise typer.Exit(2) from None
-
-
 @app.command()
-@_friendly
+@friendly
 def segment(
     inputs: Annotated[list[str], typer.Argument(help="Files, directories or - for stdin")],
     out: Annotated[str | None, typer.Option("-o", "--out")] = None,
@@ -122,16 +58,16 @@ def segment(
     id_field: str = "id",
 ) -> None:
     """Split documents into sentences: one JSON line per sentence with exact offsets."""
-    _check_inputs(inputs)
+    check_inputs(inputs)
     from stance.batch.label import segment_corpus
 
-    with _writing(out):
+    with writing(out):
         errors = segment_corpus(inputs, out, text_field=text_field, id_field=id_field)
     raise typer.Exit(1 if errors else 0)
 
 
 @app.command()
-@_friendly
+@friendly
 def label(
     inputs: Annotated[
         list[str], typer.Argument(help="Files (.txt .md .html .jsonl .csv), dirs, or -")
@@ -155,9 +91,9 @@ def label(
     actors: Annotated[int, typer.Option(help="Ray: model copies running at once")] = 1,
 ) -> None:
     """Label documents: one record per input document, resumable with the same -o."""
-    _check_target(target)
-    _check_model(model)
-    _check_inputs(inputs)  # before any model work: torch alone takes seconds to import
+    check_target(target)
+    check_model(model)
+    check_inputs(inputs)  # before any model work: torch alone takes seconds to import
     from stance.batch.engines import open_engine
     from stance.batch.label import label_corpus
 
@@ -170,7 +106,7 @@ def label(
         actors=actors,
         batch_size=batch_size,
     )
-    with _writing(out), runner as (nlp, chunk):
+    with writing(out), runner as (nlp, chunk):
         summary = label_corpus(
             inputs,
             nlp=nlp,
@@ -192,7 +128,7 @@ def label(
 
 
 @app.command()
-@_friendly
+@friendly
 def predict(
     text: Annotated[str, typer.Argument(help="French text to analyse")],
     target: TargetOpt = None,
@@ -203,8 +139,8 @@ def predict(
     """Analyse one text and print a readable table (or the JSON record)."""
     if not text.strip():
         raise ValueError("empty text: give the text to analyse as the argument")
-    _check_target(target)
-    _check_model(model)
+    check_target(target)
+    check_model(model)
     from stance.io.table import print_table
     from stance.model.backends import set_threads
     from stance.pipeline.pipeline import load
@@ -218,9 +154,9 @@ def predict(
 
 
 @app.command()
-@_friendly
+@friendly
 def train(
-    task: Annotated[str, typer.Option(help=TASK_HELP, callback=_task_name)],
+    task: Annotated[str, typer.Option(help=TASK_HELP, callback=task_name)],
     out: Annotated[Path, typer.Option("-o", "--out", help="Output checkpoint directory")],
     config: Annotated[Path | None, typer.Option(help="TOML config file")] = None,
     base: Annotated[
@@ -259,9 +195,9 @@ def train(
 
 
 @config_app.command("show")
-@_friendly
+@friendly
 def config_show(
-    task: Annotated[str | None, typer.Option(help=TASK_HELP, callback=_task_name)] = None,
+    task: Annotated[str | None, typer.Option(help=TASK_HELP, callback=task_name)] = None,
     config: Annotated[Path | None, typer.Option(help="TOML recipe to read")] = None,
 ) -> None:
     """Every `stance train --set` key: type, value (default, or from --config/--task), meaning."""
@@ -271,9 +207,9 @@ def config_show(
 
 
 @app.command()
-@_friendly
+@friendly
 def evaluate(
-    task: Annotated[str, typer.Option(help=TASK_HELP, callback=_task_name)] = "component",
+    task: Annotated[str, typer.Option(help=TASK_HELP, callback=task_name)] = "component",
     data: Annotated[Path | None, typer.Option(help="Gold data file")] = None,
     data_format: Annotated[
         str,
@@ -323,9 +259,9 @@ def evaluate(
 
 
 @export_app.command("hf")
-@_friendly
+@friendly
 def export_hf(
-    task: Annotated[str, typer.Option(help=TASK_HELP, callback=_task_name)],
+    task: Annotated[str, typer.Option(help=TASK_HELP, callback=task_name)],
     out: Annotated[Path, typer.Option("-o", "--out")],
     model: ModelOpt = None,
 ) -> None:
@@ -336,12 +272,12 @@ def export_hf(
 
 
 @export_app.command("onnx")
-@_friendly
+@friendly
 def export_onnx(
     out: Annotated[Path, typer.Option("-o", "--out")],
     task: Annotated[
         str | None,
-        typer.Option(help=TASK_HELP + " (default: all + pipeline.json)", callback=_task_name),
+        typer.Option(help=TASK_HELP + " (default: all + pipeline.json)", callback=task_name),
     ] = None,
     model: ModelOpt = None,
     quantize: QuantizeOpt = None,
@@ -353,7 +289,7 @@ def export_onnx(
 
 
 @data_app.command("prepare")
-@_friendly
+@friendly
 def data_prepare(out: Annotated[Path, typer.Option("-o", "--out")] = Path("data/prepared")) -> None:
     """Convert every research set in $STANCE_DATA_DIR to the project's JSONL schema."""
     from stance.training.data.export import prepare
@@ -363,7 +299,7 @@ def data_prepare(out: Annotated[Path, typer.Option("-o", "--out")] = Path("data/
 
 
 @data_app.command("stats")
-@_friendly
+@friendly
 def data_stats(
     formats: Annotated[
         list[str] | None,
@@ -382,7 +318,7 @@ def data_stats(
 
 
 @app.command()
-@_friendly
+@friendly
 def serve(host: str = "127.0.0.1", port: int = 8000, model: ModelOpt = None) -> None:
     """HTTP API (POST /predict, /label; GET /health) and a web page at /."""
     from stance.serve.app import serve as run_server
@@ -391,7 +327,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, model: ModelOpt = None) -> 
 
 
 def main() -> None:
-    app()
+    """The ``stance`` entry point (ends without the interpreter's teardown: see cli_support)."""
+    exit_now(run_app(app))
 
 
 if __name__ == "__main__":  # python -m stance.cli

@@ -94,11 +94,17 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+# Below this many non-ASCII bytes charset-normalizer's guess is noise ("Café" came out as
+# Big5 or UTF-16): such short legacy text is read as cp1252, the common French case.
+MIN_HIGH_BYTES_TO_GUESS = 16
+
+
 def _legacy_encoding(data: bytes) -> str | None:
     """cp1252 (Windows French) unless charset-normalizer sees a clearly non-Latin script."""
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    high = len(data) - len(data.translate(None, bytes(range(128))))
+    best = from_bytes(data).best() if high >= MIN_HIGH_BYTES_TO_GUESS else None
     if best is not None and _mostly_non_latin(str(best)):
         return str(best.encoding)
     try:

@@ -54,10 +54,6 @@ def test_a_utf8_sequence_cut_at_the_end_of_a_stream_prefix() -> None:
     assert sniff_encoding(head) != "utf-8"  # a whole file ending so is not UTF-8
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: charset-normalizer's guess on a few bytes wins over cp1252 (Café → 䍡曩)",
-)
 @pytest.mark.parametrize("text", ["Café", "garçon", "Ça", "à"])
 def test_short_legacy_french_is_cp1252(text: str) -> None:
     assert decode_bytes(text.encode("cp1252")) == (text, "cp1252")
