@@ -1,4 +1,5 @@
-"""Target negation rules (``stance.training.negation``): what each language negates or refuses."""
+"""Negation of stance targets: the dispatcher `negate` over the four languages, with the cases
+each language module is also checked on directly (tests/training/negation/test_<language>.py)."""
 
 from __future__ import annotations
 
