@@ -1,6 +1,6 @@
 """The cross-lingual stance transfer mix: its rows, its training speed, its evaluation table.
 
-    python scripts/stance_transfer.py table runs/A runs/B models/default   # Markdown table
+    python scripts/stance_transfer.py table models/default runs/A runs/B   # Markdown table
     python scripts/stance_transfer.py counts --config scripts/configs/stance-transfer.toml
     python scripts/stance_transfer.py speed --n 300                        # pairs/s, 1 thread
 
