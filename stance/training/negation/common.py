@@ -69,3 +69,22 @@ def second_clause(
 
 def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+Tokens = list[str]
+
+
+def flip_statement(
+    text: str,
+    negated: Callable[[str], bool],
+    negate: Callable[[Tokens], str | None],
+    unnegate: Callable[[Tokens], str | None],
+) -> str | None:
+    """The frame every statement rule shares: keep the final mark, un-negate a sentence with
+    one of its negations (``negated(word)``), else negate it; None when the rule refuses."""
+    body, mark = split_final(text)
+    tokens = body.split()
+    if len(tokens) < 2:
+        return None
+    flipped = unnegate(tokens) if any(negated(word(t)) for t in tokens) else negate(tokens)
+    return flipped + mark if flipped else None

@@ -14,8 +14,8 @@ import re
 
 from stance.training.negation.common import (
     capitalised,
+    flip_statement,
     second_clause,
-    split_final,
     subject_ok,
     word,
     words,
@@ -71,15 +71,11 @@ def english(text: str) -> str | None:
         return _question(text)
     if "?" in text:
         return None
-    body, mark = split_final(text)
-    tokens = body.split()
-    if len(tokens) < 2:
-        return None
-    if any(word(t) in _NEGATIONS or word(t).endswith("n't") for t in tokens):
-        negated = _unnegate(tokens)
-    else:
-        negated = _negate(tokens)
-    return negated + mark if negated else None
+    return flip_statement(text, _is_negation, _negate, _unnegate)
+
+
+def _is_negation(token: str) -> bool:
+    return token in _NEGATIONS or token.endswith("n't")
 
 
 def _question(text: str) -> str | None:

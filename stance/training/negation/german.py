@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from stance.training.negation.common import second_clause, split_final, subject_ok, word, words
+from stance.training.negation.common import flip_statement, second_clause, subject_ok, word, words
 
 VERBS = words(
     """ist sind war waren wird werden wurde wurden bin bist seid
@@ -40,12 +40,7 @@ def german(text: str) -> str | None:
     """The negation of a German statement, or None (questions are refused)."""
     if "?" in text:
         return None
-    body, mark = split_final(text)
-    tokens = body.split()
-    if len(tokens) < 2:
-        return None
-    negated = _unnegate(tokens) if {word(t) for t in tokens} & _NEGATIONS else _negate(tokens)
-    return negated + mark if negated else None
+    return flip_statement(text, _NEGATIONS.__contains__, _negate, _unnegate)
 
 
 def _verb_at(tokens: list[str]) -> int | None:

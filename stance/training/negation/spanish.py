@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from stance.training.negation.common import (
     capitalised,
+    flip_statement,
     second_clause,
-    split_final,
     subject_ok,
     word,
     words,
@@ -44,12 +44,7 @@ def spanish(text: str) -> str | None:
     """The negation of a Spanish statement, or None (questions are refused)."""
     if "?" in text or "¿" in text:
         return None
-    body, mark = split_final(text)
-    tokens = body.split()
-    if len(tokens) < 2:
-        return None
-    negated = _unnegate(tokens) if {word(t) for t in tokens} & _NEGATIONS else _negate(tokens)
-    return negated + mark if negated else None
+    return flip_statement(text, _NEGATIONS.__contains__, _negate, _unnegate)
 
 
 def _negate(tokens: list[str]) -> str | None:

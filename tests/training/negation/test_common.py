@@ -5,6 +5,7 @@ from __future__ import annotations
 from stance.training.negation.common import (
     MAX_TOKENS,
     capitalised,
+    flip_statement,
     second_clause,
     split_final,
     subject_ok,
@@ -44,3 +45,19 @@ def test_a_second_clause_after_the_verb_is_seen() -> None:
     assert second_clause(["propre,", "mais", "cher"], STOP)
     assert not second_clause(["une", "énergie", "propre"], STOP)
     assert second_clause(["Y", "et", "devient", "Z"], words(""), words("et"), words("devient"))
+
+
+def test_flip_statement_keeps_the_mark_and_picks_the_direction() -> None:
+    def negate(tokens: list[str]) -> str:
+        return " ".join([tokens[0], "NOT", *tokens[1:]])
+
+    def unnegate(tokens: list[str]) -> str:
+        return " ".join(t for t in tokens if t != "NOT")
+
+    def is_not(token: str) -> bool:
+        return token == "not"
+
+    assert flip_statement("X is Y.", is_not, negate, unnegate) == "X NOT is Y."
+    assert flip_statement("X NOT is Y!", is_not, negate, unnegate) == "X is Y!"
+    assert flip_statement("Oui.", is_not, negate, unnegate) is None  # one word: refused
+    assert flip_statement("X is Y", is_not, lambda tokens: None, unnegate) is None
