@@ -48,7 +48,6 @@ SOURCES: dict[str, tuple[str, str | None]] = {
     "negation-nli": ("negation-nli", None),  # NaN, Hossain MNLI/SNLI, CondaQA; RTE partial
 }
 XNLI_HELDOUT = 0.5  # share of XNLI premises held out of training
-XNLI_DEV_NAME = "XNLI-fr held-out idx"
 
 
 def xnli_heldout(idx: int | str) -> bool:
