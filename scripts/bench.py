@@ -2,6 +2,8 @@
 
     python scripts/bench.py                      # N = 600 sentences (and 2N), writes the doc
     python scripts/bench.py --n 200 --no-docs    # quick look, table on stdout only
+    python scripts/bench.py --n 20 --repeat 1 --threads 1 --backends fp32 int8 \
+        --no-accuracy --no-docs                  # smoke test
 
 Every variant runs in a fresh subprocess (``--worker``), so its peak RSS is its own. Timings
 exclude model loading (reported apart) and one warm-up batch. Variants:
@@ -10,10 +12,12 @@ exclude model loading (reported apart) and one warm-up batch. Variants:
   "text-classification")`` called once per sentence, on the same (sentence, context) pairs,
   capped at the same length as ours, so both do the same encoder work.
 * ``stance label`` (``label_corpus``) on the component part only (segmentation included), in
-  fp32, int8 (torch dynamic quantisation), ONNX Runtime, ONNX Runtime int8; then the full
-  pipeline (component + span + stance toward a target) at N.
-* achieved GFLOP/s from the encoder FLOPs actually executed (padding included) against a
-  measured fp32 matmul peak (2048 × 2048, same threads); accuracy on PE-FR sentences dev.
+  fp32, int8 (torch dynamic quantisation), ONNX Runtime, ONNX Runtime int8; then the whole
+  pipeline without a target (roles + spans: ``stance label`` with no ``--target``, on the same
+  documents stripped of their targets) and with one (roles + spans + stance), all at N and 2N.
+* achieved GFLOP/s from the encoder FLOPs actually executed (padding included) against
+  measured fp32 and int8 matmul peaks (2048 × 2048, same threads: ``bench_common.py``);
+  accuracy on PE-FR sentences dev.
 """
 
 from __future__ import annotations
@@ -21,8 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -31,35 +33,43 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench_common import (
+    BACKENDS,
+    DOC,
+    ROOT,
+    french_docs,
+    machine,
+    matmul_peaks,
+    peak_rss_mb,
+    timed,
+    write_jsonl,
+    write_page_head,
+)
+
 sys.path.insert(0, str(ROOT))
-DOC = ROOT / "docs" / "benchmarks.md"
-STARTUP_HEADING = "## Start-up"  # written by scripts/bench_startup.py
 TARGET = "La technologie rend-elle notre vie meilleure ?"  # for documents that carry none
-BACKENDS = {"fp32": ("torch", None), "int8": ("torch", "int8"), "onnx": ("onnx", None)}
-BACKENDS["onnx-int8"] = ("onnx", "int8")
+# component: roles only; roles+spans: `stance label` without a target; full: with one
+SCOPES = ("component", "roles+spans", "full")
 
 
 # ---------------------------------------------------------------- corpus and FLOP accounting
 
 
 def build_corpus(n_sentences: int, out: Path) -> dict[str, Any]:
-    """PE-FR paragraphs interleaved with X-Stance French comments, up to ``n_sentences``."""
+    """PE-FR paragraphs interleaved with X-Stance French comments, up to ``n_sentences``; and
+    the same documents without their targets (``path_no_target``: the roles+spans rows)."""
     from stance.segment import split_sentences
-    from stance.training.data.registry import data_dir, load_dataset
 
-    root = data_dir()
-    pe = load_dataset("pe-fr-bio", root / "pe_fr" / "train_PE.fr")
-    xs = load_dataset("xstance", root / "xstance" / "valid.fr.jsonl")
     rows, count = [], 0
-    for i in range(max(len(pe), len(xs))):
-        for doc in (pe[i] if i < len(pe) else None, xs[i] if i < len(xs) else None):
-            if doc is None or count >= n_sentences:
-                continue
-            rows.append({"id": doc.id, "text": doc.text, "target": doc.target})
-            count += len(split_sentences(doc.text))
-    out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
-    return {"path": str(out), "docs": len(rows), "sentences": count}
+    for row in french_docs():
+        if count >= n_sentences:
+            break
+        rows.append(row)
+        count += len(split_sentences(row["text"]))
+    bare = [{"id": r["id"], "text": r["text"]} for r in rows]
+    plain = write_jsonl(bare, out.with_name(out.stem + "_no_target.jsonl"))
+    write_jsonl(rows, out)
+    return {"path": str(out), "path_no_target": str(plain), "docs": len(rows), "sentences": count}
 
 
 class Counter:
@@ -100,14 +110,6 @@ def model_dims(model_dir: Path) -> dict[str, int]:
 
 
 # ---------------------------------------------------------------------------- worker side
-
-
-def peak_rss_mb() -> float:
-    """This process's own high-water RSS (``ru_maxrss`` would carry the parent's across exec)."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run_naive(args: argparse.Namespace) -> dict[str, Any]:
@@ -159,24 +161,18 @@ def run_naive(args: argparse.Namespace) -> dict[str, Any]:
     return {"sentences": len(pairs), "times": times, "load_s": load_s, "log": log, "labels": labels}
 
 
-def timed(fn: Any, repeat: int) -> list[float]:
-    """Wall times of ``repeat`` runs: the best one is the least disturbed by other processes."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return times
-
-
 def _restricted(args: argparse.Namespace) -> Any:
-    """``stance.load`` with the backend, keeping only the component part for that scope."""
+    """``stance.load`` with the backend, keeping only the component part for that scope.
+
+    The other scopes keep the whole pipeline as ``stance label`` loads it: without a target
+    the stance part is loaded (``Pipeline.process`` asks for it first) but never run.
+    """
     from stance.pipeline.config import PipelineConfig
     from stance.pipeline.pipeline import Pipeline, load
 
     backend, quantize = BACKENDS[args.backend]
     nlp = load(args.model, backend=backend, quantize=quantize)
-    if args.scope == "full":
+    if args.scope != "component":
         return nlp
     comp = {"component": nlp.part_paths["component"]}
     return Pipeline(nlp.directory, PipelineConfig(parts={}), overrides=comp, loader=nlp.loader)
@@ -188,8 +184,9 @@ def run_ours(args: argparse.Namespace) -> dict[str, Any]:
     from stance.doc import Document
 
     nlp = _restricted(args)
+    target = None if args.scope == "roles+spans" else TARGET
     t0 = time.perf_counter()
-    nlp.process([Document("warm", "Il faut agir. Les avions polluent.", target=TARGET)])
+    nlp.process([Document("warm", "Il faut agir. Les avions polluent.", target=target)])
     load_s = time.perf_counter() - t0
     log: list[tuple[int, int, int]] = []
     for part in (nlp.component, nlp.span, nlp.stance_model):
@@ -203,7 +200,7 @@ def run_ours(args: argparse.Namespace) -> dict[str, Any]:
             [args.docs],
             nlp=nlp,
             out=str(out),
-            target=TARGET,
+            target=target,
             progress=False,
             overwrite=True,
             batch_size=args.batch_size,
@@ -240,32 +237,9 @@ def run_accuracy(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _best_time(fn: Any, reps: int = 20) -> float:
-    """Fastest of ``reps`` calls: a peak, least disturbed by other processes."""
-    for _ in range(3):
-        fn()
-    return min(timed(fn, reps))
-
-
 def run_peak(args: argparse.Namespace) -> dict[str, Any]:
-    """fp32 2048 × 2048 matmul GFLOP/s in torch and in ONNX Runtime (its own kernels, MLAS)."""
-    import numpy as np
-    import onnxruntime as ort
-    import torch
-    from onnx import TensorProto, helper
-
-    flops = 2 * 2048**3
-    a, b = torch.randn(2048, 2048), torch.randn(2048, 2048)
-    torch_s = _best_time(lambda: torch.matmul(a, b))
-    x = [helper.make_tensor_value_info(n, TensorProto.FLOAT, [2048, 2048]) for n in "ABC"]
-    graph = helper.make_graph([helper.make_node("MatMul", ["A", "B"], ["C"])], "mm", x[:2], x[2:])
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = torch.get_num_threads()
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    session = ort.InferenceSession(model.SerializeToString(), options)
-    feed = {"A": a.numpy(), "B": b.numpy().astype(np.float32)}
-    ort_s = _best_time(lambda: session.run(None, feed))
-    return {"torch_gflops": flops / torch_s / 1e9, "ort_gflops": flops / ort_s / 1e9}
+    """fp32 and int8 2048 × 2048 matmul rates in torch and ONNX Runtime (``bench_common``)."""
+    return dict(matmul_peaks(2048))
 
 
 def worker(args: argparse.Namespace) -> None:
@@ -297,20 +271,22 @@ def agreement(a: list[str], b: list[str]) -> float:
     return sum(x == y for x, y in zip(a, b, strict=True)) / max(1, len(a))
 
 
-def prepare(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+def prepare(args: argparse.Namespace, work: Path, onnx: bool = True) -> dict[str, Any]:
     """Corpora of N and 2N sentences, the HF export (naive path), the ONNX export (timed)."""
     from stance.pipeline.export import export_hf, export_onnx
 
     corpora = {k: build_corpus(k, work / f"docs_{k}.jsonl") for k in (args.n, 2 * args.n)}
     export_hf(args.model, "component", work / "hf")
     t0 = time.perf_counter()
-    export_onnx(args.model, work / "onnx", quantize="int8")  # = `stance export onnx`
-    return {"corpora": corpora, "onnx_export_s": time.perf_counter() - t0}
+    if onnx:
+        export_onnx(args.model, work / "onnx", quantize="int8")  # = `stance export onnx`
+    return {"corpora": corpora, "onnx_export_s": time.perf_counter() - t0 if onnx else None}
 
 
 def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     """Run every variant in turn, each in a fresh process."""
-    prep = prepare(args, work)
+    backends = args.backends
+    prep = prepare(args, work, onnx=any("onnx" in b for b in backends))
     corpora = prep["corpora"]
     common = ["--threads", str(args.threads), "--repeat", str(args.repeat)]
     common += ["--batch-size", str(args.batch_size), "--hf", str(work / "hf")]
@@ -322,38 +298,21 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     dims = model_dims(Path(args.model))
     rows = []
     plan = [("naive", "fp32", "component", k) for k in corpora]
-    plan += [("ours", b, "component", k) for b in BACKENDS for k in corpora]
-    plan += [("ours", b, "full", args.n) for b in BACKENDS]
+    plan += [("ours", b, scope, k) for scope in SCOPES for b in backends for k in corpora]
     for kind, backend, scope, k in plan:
-        extra = ["--worker", kind, "--docs", corpora[k]["path"], "--scope", scope]
+        docs = corpora[k]["path_no_target" if scope == "roles+spans" else "path"]
+        extra = ["--worker", kind, "--docs", docs, "--scope", scope]
         res = spawn([*extra, "--backend", backend, *model(backend)], common)
         res.update(encoder_flops(res.pop("log"), dims))
         res.update(kind=kind, backend=backend, scope=scope, size=k, docs=corpora[k]["docs"])
         rows.append(res)
         print(f"{kind} {backend} {scope} {k}: {_rate(res):.1f} sent/s", file=sys.stderr)
-    acc = {b: spawn(["--worker", "accuracy", "--backend", b, *model(b)], common) for b in BACKENDS}
+    acc = {}
+    if args.accuracy:
+        acc = {
+            b: spawn(["--worker", "accuracy", "--backend", b, *model(b)], common) for b in backends
+        }
     return {"peaks": peaks, "rows": rows, "accuracy": acc, "onnx_export_s": prep["onnx_export_s"]}
-
-
-def machine() -> str:
-    import onnxruntime
-    import torch
-    import transformers
-
-    cpu = next(
-        (
-            ln.split(":", 1)[1].strip()
-            for ln in Path("/proc/cpuinfo").read_text().splitlines()
-            if ln.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (
-        f"{cpu}, {os.cpu_count()} logical CPUs, {mem:.0f} GiB RAM, {platform.system()}; "
-        f"Python {platform.python_version()}, torch {torch.__version__}, "
-        f"transformers {transformers.__version__}, onnxruntime {onnxruntime.__version__}"
-    )
 
 
 def _rate(r: dict[str, Any]) -> float:
@@ -369,12 +328,20 @@ def _speedup(r: dict[str, Any], naive: float) -> str:
     return f"{_rate(r) / naive:.1f}" if r["scope"] == "component" else "—"
 
 
+def _int8_share(r: dict[str, Any], gf: float, peaks: dict[str, float]) -> str:
+    """An int8 row against the int8 matmul peak of its own runtime (torch or ONNX Runtime)."""
+    if not r["backend"].endswith("int8"):
+        return "—"
+    peak = peaks["ort_int8_gops" if r["backend"].startswith("onnx") else "torch_int8_gops"]
+    return f"{100 * gf / peak:.0f} %"
+
+
 def throughput_table(rows: list[dict[str, Any]], peaks: dict[str, float], n: int) -> str:
     naive = _rate(_find(rows, kind="naive", size=n)[0])
     lines = [
         "| variant | work | docs | sentences | s | sent/s | × naive | GFLOP/s "
-        "| % torch mm | % ORT mm | padding | peak RSS MB | load s |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| % torch mm | % ORT mm | % int8 mm | padding | peak RSS MB | load s |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for r in rows:
         gf = r["flops"] / r["seconds"] / 1e9
@@ -384,6 +351,7 @@ def throughput_table(rows: list[dict[str, Any]], peaks: dict[str, float], n: int
             f"| {name} | {r['scope']} | {r['docs']} | {r['sentences']} | {r['seconds']:.1f} "
             f"| {_rate(r):.1f} | {_speedup(r, naive)} | {gf:.0f} "
             f"| {100 * gf / peaks['torch_gflops']:.0f} % | {100 * gf / peaks['ort_gflops']:.0f} % "
+            f"| {_int8_share(r, gf, peaks)} "
             f"| {1 - r['tokens'] / max(r['padded_tokens'], 1):.0%} | {r['peak_rss_mb']:.0f} "
             f"| {r['load_s']:.1f} |"
         )
@@ -391,15 +359,35 @@ def throughput_table(rows: list[dict[str, Any]], peaks: dict[str, float], n: int
 
 
 def linearity(rows: list[dict[str, Any]], n: int) -> str:
+    """time(2N) / time(N) per scope, then per variant."""
     out = []
-    for r in _find(rows, scope="component", size=n):
-        big = _find(rows, kind=r["kind"], backend=r["backend"], scope="component", size=2 * n)
-        out.append(f"{r['kind']} {r['backend']} {big[0]['seconds'] / r['seconds']:.2f}")
-    return ", ".join(out)
+    for scope in SCOPES:
+        cells = []
+        for r in _find(rows, scope=scope, size=n):
+            big = _find(rows, kind=r["kind"], backend=r["backend"], scope=scope, size=2 * n)
+            name = "naive" if r["kind"] == "naive" else "ours"
+            cells.append(f"{name} {r['backend']} {big[0]['seconds'] / r['seconds']:.2f}")
+        if cells:
+            out.append(f"*{scope}*: " + ", ".join(cells))
+    return "; ".join(out)
+
+
+def peaks_line(peaks: dict[str, Any]) -> str:
+    """The int8 peaks in words (``torch._int_mm`` only where this torch has it on CPU)."""
+    int_mm = peaks.get("int_mm_gops")
+    bare = f", bare `torch._int_mm` **{int_mm:.0f} GOP/s**" if int_mm else ""
+    return (
+        f"dynamically quantised `nn.Linear` (what `--quantize int8` runs, the activations "
+        f"quantised per call) **{peaks['torch_int8_gops']:.0f} GOP/s**{bare}, ONNX Runtime "
+        f"`MatMulInteger` with int8 weights (`quantize_dynamic`, as `stance export onnx "
+        f"--quantize int8`) **{peaks['ort_int8_gops']:.0f} GOP/s**"
+    )
 
 
 def accuracy_table(acc: dict[str, dict[str, Any]]) -> str:
-    ref = acc["fp32"]
+    if not acc:
+        return "(not measured: `--no-accuracy`)"
+    ref = acc.get("fp32") or next(iter(acc.values()))
     lines = ["| backend | macro-F1 | Δ vs fp32 | agreement with fp32 |", "|---|--:|--:|--:|"]
     for b, a in acc.items():
         lines.append(
@@ -413,23 +401,40 @@ def render(res: dict[str, Any], args: argparse.Namespace) -> str:
     """The Markdown page: machine, command, throughput table, linearity, accuracy."""
     rows = res["rows"]
     naive = _find(rows, kind="naive", size=args.n)[0]
-    ours = _find(rows, kind="ours", backend="fp32", scope="component", size=args.n)[0]
+    ours = _find(rows, kind="ours", backend="fp32", scope="component", size=args.n)
+    agree = (
+        f"Naive and `stance label` fp32 give the same role for "
+        f"{agreement(naive['labels'], ours[0]['labels']):.1%} of sentences."
+        if ours
+        else ""
+    )
+    onnx_s = res["onnx_export_s"]
+    onnx = (
+        f"`stance export onnx` of the three parts (fp32 + int8 files): {onnx_s:.0f} s, once."
+        if onnx_s is not None
+        else ""
+    )
+    command = (
+        f"python scripts/bench.py --n {args.n} --threads {args.threads} "
+        f"--repeat {args.repeat} --batch-size {args.batch_size}"
+    )
+    if args.backends != list(BACKENDS):
+        command += " --backends " + " ".join(args.backends)
     return TEMPLATE.format(
         machine=machine(),
         threads=args.threads,
         n=args.n,
         torch_peak=res["peaks"]["torch_gflops"],
         ort_peak=res["peaks"]["ort_gflops"],
+        int8_peaks=peaks_line(res["peaks"]),
         table=throughput_table(rows, res["peaks"], args.n),
         repeat=args.repeat,
         batch=args.batch_size,
         load=max(r["load_avg"] for r in rows),
         linear=linearity(rows, args.n),
         accuracy=accuracy_table(res["accuracy"]),
-        agree=agreement(naive["labels"], ours["labels"]),
-        onnx_s=res["onnx_export_s"],
-        command=f"python scripts/bench.py --n {args.n} --threads {args.threads} "
-        f"--repeat {args.repeat} --batch-size {args.batch_size}",
+        notes="\n".join(line for line in (agree, onnx) if line),
+        command=command + ("" if args.accuracy else " --no-accuracy"),
     )
 
 
@@ -446,26 +451,29 @@ numbers are pessimistic, torch fp32 most of all).
 
 fp32 matmul peak (2048 × 2048, same threads): `torch.matmul` (MKL) **{torch_peak:.0f} GFLOP/s**,
 ONNX Runtime `MatMul` (MLAS) **{ort_peak:.0f} GFLOP/s**: on this AMD CPU MKL reaches about half of
-what the cores can do, so efficiency is given against both.
+what the cores can do, so efficiency is given against both. int8 matmul peak (same shapes,
+2·M·N·K operations): {int8_peaks}; `% int8 mm` gives an int8 row against the int8 peak of its
+own runtime.
 
 Corpus: PE-FR paragraphs interleaved with X-Stance French comments (`../shared/data`), N = {n}
 and 2N sentences. *component* = sentence roles only; the naive row does the same work: one
 `transformers.pipeline("text-classification")` call per sentence (with its context when the
-model uses one, capped like ours) on the model written by `stance export hf`. *full* = roles +
-spans + stance toward a target (the roll-up included). `stance label` rows run `label_corpus`
-(what the CLI runs, `--batch-size {batch}` documents per batch) and include segmentation and
-writing; times exclude model loading (`load s`, with a warm-up call). GFLOP/s counts the encoder
-FLOPs executed, padding included: 2 × linear parameters per token + 4·S·H per token and layer
-for attention (checked against `torch.utils.flop_counter` on the real encoder); `padding` is the
-share of executed tokens that are padding. int8 rows count the same FLOPs (fp32-equivalent), so
-they can pass the fp32 peak: int8 dot-product instructions (AVX-512 VNNI) do 4× the
-multiply-adds of fp32 FMA per cycle.
+model uses one, capped like ours) on the model written by `stance export hf`. *roles+spans* =
+the whole pipeline without a target (what `stance label` runs with no `--target`, on the same
+documents stripped of their targets). *full* = roles + spans + stance toward a target (the
+X-Stance question, or a fixed one for PE-FR; the roll-up included). `stance label` rows run
+`label_corpus` (what the CLI runs, `--batch-size {batch}` documents per batch) and include
+segmentation and writing; times exclude model loading (`load s`, with a warm-up call). GFLOP/s
+counts the encoder FLOPs executed, padding included: 2 × linear parameters per token + 4·S·H per
+token and layer for attention (checked against `torch.utils.flop_counter` on the real encoder);
+`padding` is the share of executed tokens that are padding. int8 rows count the same FLOPs
+(fp32-equivalent), so they can pass the fp32 peak: int8 dot-product instructions (AVX-512 VNNI)
+do 4× the multiply-adds of fp32 FMA per cycle.
 
 {table}
 
-Cost is linear in the corpus size: time(2N) / time(N) = {linear}.
-Naive and `stance label` fp32 give the same role for {agree:.1%} of sentences.
-`stance export onnx` of the three parts (fp32 + int8 files): {onnx_s:.0f} s, once.
+Cost against corpus size, time(2N) / time(N) (2.00 = linear): {linear}.
+{notes}
 
 ## Accuracy of the fast paths (component, PE-FR sentences dev, 3 classes)
 
@@ -485,10 +493,16 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3, help="timed passes per variant (best kept)")
     ap.add_argument("--batch-size", type=int, default=DOC_BATCH, help="stance label --batch-size")
     ap.add_argument("--no-docs", action="store_true", help="print, do not write docs/")
+    ap.add_argument(
+        "--backends", nargs="+", default=list(BACKENDS), choices=list(BACKENDS), metavar="B"
+    )
+    ap.add_argument(
+        "--no-accuracy", dest="accuracy", action="store_false", help="skip PE-FR dev accuracy"
+    )
     ap.add_argument("--worker", choices=["naive", "ours", "accuracy", "peak"])
     ap.add_argument("--docs", help="worker: corpus JSONL")
     ap.add_argument("--hf", help="worker: exported HF component dir")
-    ap.add_argument("--scope", default="component", choices=["component", "full"])
+    ap.add_argument("--scope", default="component", choices=list(SCOPES))
     ap.add_argument("--backend", default="fp32", choices=list(BACKENDS))
     args = ap.parse_args()
     if args.worker:
@@ -499,10 +513,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         page = render(measure(args, Path(tmp)), args)
     print(page)
-    if not args.no_docs:  # the start-up section is scripts/bench_startup.py's: kept as it is
-        old = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
-        startup = old[old.index(STARTUP_HEADING) :] if STARTUP_HEADING in old else ""
-        DOC.write_text(page.rstrip() + "\n\n" + startup if startup else page)
+    if not args.no_docs:  # "## Scale" and "## Start-up" are other scripts': kept as they are
+        write_page_head(page)
         print(f"wrote {DOC}", file=sys.stderr)
 
 

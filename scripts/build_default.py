@@ -45,6 +45,11 @@ DEV_EVALS: dict[str, list[tuple[str, str, str, str | None]]] = {
         ("jsonl", "jsonl", "STANCE_DEV", None),  # French X-Stance and E-FRA together, 3-way
         # French dev comments toward the question as a statement and as its negation (flipped)
         ("xstance-statements", "xstance", "XSTANCE_STATEMENTS", None),
+        # cross-lingual transfer: NLI as stance on premises no language trained on, English web
+        # sentences toward a topic, and the hand-written target / negation / unrelated probe
+        ("xnli-fr-heldout", "xnli", "XNLI_HELDOUT", None),
+        ("ukp", "ukp-sentential", "xling/ukp_sentential", "dev"),
+        ("probe", "consistency", "PROBE", None),
     ],
 }
 
@@ -150,8 +155,8 @@ def assemble(runs: Path, out: Path, tasks: tuple[str, ...] = TASKS) -> None:
         "version": "0.1.0",
         "base": "e5-small-offline",
         "parts": {t: t for t in tasks},
-        # below this probability a sentence's stance is `none` (tuned on dev, [ship] in stance.toml)
-        "stance_threshold": ship_settings("stance").stance_threshold,
+        # below this probability a sentence's stance is `none` ([ship] in stance.toml)
+        "stance_threshold": stance_threshold(runs / "stance"),
         "doc_weight": 1.0,
         "meta": {"built_by": "scripts/build_default.py", "configs": "scripts/configs/*.toml"},
     }
@@ -187,10 +192,15 @@ def evaluate_all(model: Path, reports: Path, tasks: tuple[str, ...] = TASKS) -> 
     derived = {  # dev sets built from the research files, only when the stance part is scored
         "STANCE_DEV": reports / "stance_dev.jsonl",
         "XSTANCE_STATEMENTS": reports / "xstance_statements.jsonl",
+        "XNLI_HELDOUT": reports / "xnli_fr_heldout.jsonl",
+        "PROBE": ROOT / "data/probes/stance_targets.jsonl",
     }
     if "stance" in tasks:
+        from stance.training.data.transfer import write_xnli_heldout
+
         write_stance_dev(derived["STANCE_DEV"])
         write_statement_dev(derived["XSTANCE_STATEMENTS"])
+        write_xnli_heldout(derived["XNLI_HELDOUT"])
     saved = reports / "dev_scores.json"
     scores = json.loads(saved.read_text()) if saved.exists() else {}
     for task, evals in DEV_EVALS.items():
@@ -204,6 +214,9 @@ def evaluate_all(model: Path, reports: Path, tasks: tuple[str, ...] = TASKS) -> 
             if "span_f1_exact" in rep:
                 scores[key + "/span_f1_exact"] = rep["span_f1_exact"]
                 scores[key + "/span_f1_partial"] = rep["span_f1_partial"]
+            for share in ("target_accuracy", "both_right", "unrelated_none"):
+                if share in rep.get("consistency", {}):
+                    scores[f"{key}/{share}"] = rep["consistency"][share]["value"]
             print(key, json.dumps({k: v for k, v in rep.items() if isinstance(v, float)}))
     (reports / "dev_scores.json").write_text(json.dumps(scores, indent=2))
     return scores
@@ -243,6 +256,19 @@ def add_scores_to_cards(model: Path, scores: dict[str, float]) -> None:
         card.write_text(text.rstrip("\n") + "\n" + "\n".join(section), encoding="utf-8")
     manifest.setdefault("meta", {})["dev_scores"] = scores
     manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
+
+
+def stance_threshold(run: Path) -> float:
+    """``[ship] stance_threshold``, or with ``threshold_from_dev`` the one chosen on dev for the
+    shipped adapter (its healing run), else for the full run (``trainer._calibrate``)."""
+    settings = ship_settings("stance")
+    if not settings.threshold_from_dev:
+        return settings.stance_threshold
+    part = json.loads((run / "adapter" / "stance_part.json").read_text(encoding="utf-8"))
+    if "none_threshold" in part.get("extra", {}):
+        return float(part["extra"]["none_threshold"])
+    summary = json.loads((run / "train_summary.json").read_text(encoding="utf-8"))
+    return float(summary["none_threshold"])
 
 
 def check_recipes(tasks: list[str]) -> None:

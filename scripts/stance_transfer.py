@@ -46,16 +46,9 @@ PROBE_NAME = "target probe (3 views)"
 
 def xnli_heldout_file(out: Path) -> Path:
     """The French XNLI rows of the held-out premises, as an XNLI file the harness reads."""
-    from stance.training.data.registry import data_dir
-    from stance.training.data.transfer import xnli_heldout
+    from stance.training.data.transfer import write_xnli_heldout
 
-    source = data_dir() / "xling/xnli/dev.fr.jsonl"
-    lines = [line for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
-    kept = [line for line in lines if xnli_heldout(json.loads(line)["idx"])]
-    path = out / "data" / "xnli-fr-heldout.jsonl"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
-    return path
+    return write_xnli_heldout(out / "data" / "xnli-fr-heldout.jsonl")
 
 
 def score(model: str, out: Path, baselines: bool, reuse: bool) -> dict[str, dict[str, Any]]:

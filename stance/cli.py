@@ -15,6 +15,7 @@ import typer
 
 from stance.cli_support import (
     TASK_HELP,
+    TRAIN_TASK_HELP,
     check_inputs,
     check_model,
     check_target,
@@ -22,6 +23,7 @@ from stance.cli_support import (
     friendly,
     run_app,
     task_name,
+    train_task_name,
     writing,
 )
 from stance.pipeline.config import DOC_BATCH
@@ -47,6 +49,7 @@ ThreadsOpt = Annotated[
     int | None, typer.Option(help="CPU threads per model copy (default: physical cores)")
 ]
 QuantizeOpt = Annotated[str | None, typer.Option(help="int8: dynamic int8 weights (faster)")]
+BackendOpt = Annotated[str, typer.Option(help="torch | onnx (ONNX Runtime)")]
 
 
 @app.command()
@@ -85,7 +88,7 @@ def label(
     overwrite: Annotated[bool, typer.Option(help="Start afresh instead of resuming")] = False,
     batch_size: Annotated[int, typer.Option(help="Documents per model call")] = DOC_BATCH,
     threads: ThreadsOpt = None,
-    backend: Annotated[str, typer.Option(help="torch | onnx (ONNX Runtime)")] = "torch",
+    backend: BackendOpt = "torch",
     quantize: QuantizeOpt = None,
     engine: Annotated[str, typer.Option(help="local | ray (Ray Data actor pool)")] = "local",
     actors: Annotated[int, typer.Option(help="Ray: model copies running at once")] = 1,
@@ -156,7 +159,7 @@ def predict(
 @app.command()
 @friendly
 def train(
-    task: Annotated[str, typer.Option(help=TASK_HELP, callback=task_name)],
+    task: Annotated[str, typer.Option(help=TRAIN_TASK_HELP, callback=train_task_name)],
     out: Annotated[Path, typer.Option("-o", "--out", help="Output checkpoint directory")],
     config: Annotated[Path | None, typer.Option(help="TOML config file")] = None,
     base: Annotated[
@@ -197,7 +200,9 @@ def train(
 @config_app.command("show")
 @friendly
 def config_show(
-    task: Annotated[str | None, typer.Option(help=TASK_HELP, callback=task_name)] = None,
+    task: Annotated[
+        str | None, typer.Option(help=TRAIN_TASK_HELP, callback=train_task_name)
+    ] = None,
     config: Annotated[Path | None, typer.Option(help="TOML recipe to read")] = None,
 ) -> None:
     """Every `stance train --set` key: type, value (default, or from --config/--task), meaning."""
@@ -228,8 +233,13 @@ def evaluate(
     encoding_errors: Annotated[
         str, typer.Option(help="auto (replace bad bytes, with a warning) | strict | replace")
     ] = "auto",
+    backend: BackendOpt = "torch",
+    quantize: QuantizeOpt = None,
 ) -> None:
-    """Score a model on gold data: report.json, report.md and plots in OUT."""
+    """Score a model on gold data: report.json, report.md and plots in OUT.
+
+    --backend and --quantize score the model as `stance label` runs it with them.
+    """
     if compare:
         from stance.evaluate.report import compare_reports
 
@@ -248,6 +258,8 @@ def evaluate(
         split=split,
         baselines=baselines,
         encoding_errors=encoding_errors,
+        backend=backend,
+        quantize=quantize,
     )
     typer.echo(
         f"{task} on {data.name}: macro-F1 {report['macro_f1']:.3f} (n={report['n']})"
@@ -305,12 +317,23 @@ def data_stats(
         list[str] | None,
         typer.Option("--format", "-f", help="Data format (repeatable; default: all but jsonl)"),
     ] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option(help="Roles recipe: its training sentences per source × genre × label"),
+    ] = None,
 ) -> None:
     """Rows per source × language × split × label of the research sets in $STANCE_DATA_DIR."""
     from rich.console import Console
 
     from stance.training.data.stats import count_rows, stats_table
 
+    if config is not None:
+        from stance.training.data.mix import role_counts
+
+        caption = "training sentences (a|b: the gold allows either)"
+        columns = ("source", "genre", "language")
+        Console().print(stats_table(role_counts(config), columns, caption))
+        return
     counts, notes = count_rows(formats)
     Console().print(stats_table(counts))
     for note in notes:

@@ -30,6 +30,19 @@ def task_name(value: str | None) -> str | None:
 
 
 TASK_HELP = "roles (also: component) | span | stance"
+TRAIN_TASK_HELP = TASK_HELP + " | tagger (roles and spans in one model)"
+
+
+def train_task_name(value: str | None) -> str | None:
+    """``task_name``, plus ``tagger``: a task that trains (and exports as component / span)."""
+    if value == "tagger":
+        return value
+    try:
+        return task_name(value)
+    except typer.BadParameter:
+        raise typer.BadParameter(
+            f"{value!r}: choose roles (or component), span, stance or tagger"
+        ) from None
 
 
 def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -70,9 +70,14 @@ class DocStance:
 
     label: str
     scores: dict[str, float]
+    evidence: tuple[int, ...] = ()  # indices of the sentences that decided the label
 
     def to_dict(self) -> dict[str, Any]:
-        return {"label": self.label, "scores": _rounded(self.scores)}
+        return {
+            "label": self.label,
+            "scores": _rounded(self.scores),
+            "evidence": list(self.evidence),
+        }
 
 
 @dataclass(frozen=True)
@@ -147,7 +152,13 @@ class Document:
                 for sp in rec.get("spans", [])
             ),
             # hand-written gold often gives only the label
-            stance=DocStance(st["label"], st.get("scores") or {st["label"]: 1.0}) if st else None,
+            stance=DocStance(
+                st["label"],
+                st.get("scores") or {st["label"]: 1.0},
+                tuple(st.get("evidence", ())),
+            )
+            if st
+            else None,
             error=rec.get("error"),
             text_extracted=bool(rec.get("text_extracted", False)),
             meta={

@@ -75,6 +75,21 @@ def test_evaluate_writes_reports(tiny_pipeline: Path, tmp_path: Path) -> None:
     assert json.loads((out2 / "report.json").read_text())["n"] == len(stance_docs())
 
 
+def test_evaluate_backend_and_quantize(tiny_pipeline: Path, tmp_path: Path) -> None:
+    """`stance evaluate --quantize int8` scores the int8 path, and the report says so."""
+    gold = write_jsonl(component_docs()[:4], tmp_path / "gold.jsonl").split(":", 1)[1]
+    cmd = ["evaluate", "--task", "component", "--data", gold, "--data-format", "jsonl"]
+    opts = ["--model", str(tiny_pipeline), "--no-baselines"]
+    out = tmp_path / "int8"
+    result = runner.invoke(app, [*cmd, *opts, "-o", str(out), "--quantize", "int8"])
+    assert result.exit_code == 0, result.output
+    rep = json.loads((out / "report.json").read_text())
+    assert (rep["extra"]["backend"], rep["extra"]["quantize"]) == ("torch", "int8")
+    assert len(_rows(out / "predictions.jsonl")) == rep["n"]  # for a paired test against fp32
+    bad = runner.invoke(app, [*cmd, *opts, "-o", str(tmp_path / "x"), "--backend", "tpu"])
+    assert bad.exit_code == 2 and "unknown backend" in bad.output
+
+
 def test_usage_errors_exit_2_without_traceback(tmp_path: Path) -> None:
     result = runner.invoke(app, ["predict", "x", "--model", str(tmp_path / "nope")])
     assert result.exit_code == 2 and "Traceback" not in result.output

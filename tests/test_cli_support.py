@@ -16,6 +16,7 @@ from stance.cli_support import (
     friendly,
     run_app,
     task_name,
+    train_task_name,
 )
 
 
@@ -24,6 +25,11 @@ def test_task_names() -> None:
     assert task_name("span") == "span" and task_name(None) is None
     with pytest.raises(typer.BadParameter, match="choose roles"):
         task_name("claims")
+    assert train_task_name("tagger") == "tagger" and train_task_name("roles") == "component"
+    with pytest.raises(typer.BadParameter, match="choose roles"):
+        task_name("tagger")  # evaluate and export name the task a tagger serves
+    with pytest.raises(typer.BadParameter, match="stance or tagger"):
+        train_task_name("claims")
 
 
 def test_empty_target_and_missing_model_are_refused(tmp_path: Path) -> None:

@@ -54,6 +54,7 @@ def test_document_record_optional_keys(labelled_doc: Document) -> None:
     assert rec["stance"] == {
         "label": "favor",
         "scores": {"favor": 0.8, "against": 0.15, "none": 0.05},
+        "evidence": [],
     }
     assert rec["spans"][0] == {"start": 0, "end": 25, "label": "claim", "score": 0.8,
                                "text": "Il faut taxer le kérosène"}  # fmt: skip

@@ -231,3 +231,36 @@ def build_tiny_pipeline(root: Path, kind: str = "bert") -> Path:
     }
     (pipe / "pipeline.json").write_text(json.dumps(manifest))
     return pipe
+
+
+def build_tagger_part(base: Path, out: Path, seed: int = 0) -> Path:
+    """An untrained argument tagger part on ``base`` whose heads give outputs far from uniform
+    (scaled random heads), with a manifest whose two temperatures are not 1."""
+    from stance.model.part import label_kwargs
+    from stance.model.tagger import BertForArgumentTagging
+    from stance.model.tasks import SPAN_TAGS_MERGED
+
+    torch.manual_seed(seed)
+    model = BertForArgumentTagging.from_pretrained(str(base), **label_kwargs(SPAN_TAGS_MERGED))
+    with torch.no_grad():
+        for head in (model.classifier, model.role_classifier, model.bert.pooler.dense):
+            head.weight.normal_(0.0, 0.5)
+            head.bias.normal_(0.0, 0.5)
+    model.save_pretrained(str(out))
+    shutil.copy2(base / "tokenizer.json", out / "tokenizer.json")
+    shutil.copy2(base / "tokenizer_config.json", out / "tokenizer_config.json")
+    extra = {"role_labels": list(ROLE_LABELS), "span_temperature": 0.8}
+    PartInfo(
+        "tagger", SPAN_TAGS_MERGED, str(base), max_length=40, temperature=0.7, extra=extra
+    ).save(out)
+    return out
+
+
+def build_tagger_pipeline(root: Path) -> Path:
+    """A pipeline directory whose only part is an (untrained) argument tagger."""
+    base = build_base(root / "base")
+    pipe = root / "pipeline"
+    build_tagger_part(base, pipe / "tagger")
+    manifest = {"name": "tiny-tagger", "base": str(base), "parts": {"tagger": "tagger"}}
+    (pipe / "pipeline.json").write_text(json.dumps(manifest))
+    return pipe

@@ -226,19 +226,19 @@ def evaluate_predictions(
     rep["overlap"] = check_overlap(train_texts or [], texts or []) if has_overlap_data else None
     rep["worst_errors"] = _worst_errors(gold_labels, pred_labels, conf, texts, targets)
     rep["extra"] = dict(extra or {})
-    _write_predictions(out_dir, gold_labels, pred_labels)
+    _write_predictions(out_dir, gold_labels, pred_labels, "predictions")
     return write_report(rep, out_dir)
 
 
-def _write_predictions(out_dir: Path, gold: Sequence[str], pred: Sequence[str]) -> None:
-    """One line per item, so that two models on the same data can be tested for a difference."""
+def _write_predictions(out_dir: Path, gold: Sequence[Any], pred: Sequence[Any], name: str) -> None:
+    """One line per item (spans: a document's tags): two models' paired tests need them."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     lines = (
         json.dumps({"gold": g, "pred": p}, ensure_ascii=False)
         for g, p in zip(gold, pred, strict=True)
     )
-    (out_dir / "predictions.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (out_dir / f"{name}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def write_report(rep: dict[str, Any], out_dir: Path) -> dict[str, Any]:
@@ -396,4 +396,5 @@ def evaluate_spans(
     rep["overlap"] = check_overlap(train_texts or [], texts or []) if has_overlap_data else None
     rep["worst_errors"] = _worst_docs(gold_spans, pred_spans, texts)
     rep["extra"] = dict(extra or {})
+    _write_predictions(out_dir, [list(t) for t in gold_tags], [list(t) for t in pred_tags], "tags")
     return write_report(rep, out_dir)

@@ -33,26 +33,23 @@ def evaluate_model(
     split: str | None = None,
     baselines: bool = True,
     encoding_errors: str = "auto",
+    backend: str = "torch",
+    quantize: str | None = None,
 ) -> dict[str, Any]:
+    """Score ``model`` on gold ``data``, run as ``stance label --backend --quantize`` runs it."""
     from stance.evaluate.harness import evaluate_predictions, label_set
 
+    runs_on: dict[str, Any] = {"backend": backend, "quantize": quantize}  # for load(), extra
     if data_format == "consistency":
-        return _evaluate_consistency(model, task, data, out, baselines)
+        return _evaluate_consistency(model, task, data, out, baselines, runs_on)
     docs = _load_gold(data_format, data, split, encoding_errors)
     if not docs:
         raise ValueError(f"{data}: no documents read as {data_format}")
-    nlp = load(model)
+    nlp = load(model, **runs_on)
     if task == "span":
-        return _evaluate_span(nlp, docs, out, baselines)
+        return _evaluate_span(nlp, docs, out, baselines, runs_on)
     labels = tuple(label_set(data_format, task, data))
-    parts: dict[str, list[str]] = {}
-    if task == "component":
-        gold, raw_logits, part_labels, texts, targets = component_predictions(nlp, docs)
-    elif task == "stance":
-        gold, raw_logits, part_labels, texts, targets = stance_predictions(nlp, docs)
-        parts = _partitions(docs)
-    else:
-        raise ValueError(f"unknown task {task!r} (component | span | stance)")
+    (gold, raw_logits, part_labels, texts, targets), parts = _task_predictions(nlp, task, docs)
     part = nlp.component if task == "component" else nlp.stance_model
     assert part is not None
     probs = softmax(raw_logits, part.info.temperature)
@@ -81,12 +78,29 @@ def evaluate_model(
             "data_format": data_format,
             "model": str(nlp.part_paths.get(task, nlp.directory)),  # the part scored
             "temperature": part.info.temperature,
+            **runs_on,
         },
     )
 
 
+def _task_predictions(
+    nlp: Pipeline, task: str, docs: list[Document]
+) -> tuple[Predictions, dict[str, list[str]]]:
+    """A sentence-level task's model outputs, and the partitions to report (stance only)."""
+    if task == "component":
+        return component_predictions(nlp, docs), {}
+    if task == "stance":
+        return stance_predictions(nlp, docs), _partitions(docs)
+    raise ValueError(f"unknown task {task!r} (component | span | stance)")
+
+
 def _evaluate_consistency(
-    model: str | Path | None, task: str, data: Path, out: Path, baselines: bool
+    model: str | Path | None,
+    task: str,
+    data: Path,
+    out: Path,
+    baselines: bool,
+    runs_on: dict[str, Any],
 ) -> dict[str, Any]:
     """Target view, negated target and unrelated target: ``stance.evaluate.consistency``."""
     from stance.evaluate.consistency import evaluate_consistency, read_consistency
@@ -94,7 +108,7 @@ def _evaluate_consistency(
     if task != "stance":
         raise ValueError(f"data format 'consistency' has no {task!r} task (has ('stance',))")
     rows = read_consistency(data)  # a malformed file fails before the model loads
-    nlp = load(model)
+    nlp = load(model, **runs_on)
     if nlp.stance_model is None:
         raise ModelError(f"{nlp.directory}: no stance part")
     extra = {
@@ -102,6 +116,7 @@ def _evaluate_consistency(
         "data_format": "consistency",
         "model": str(nlp.part_paths.get("stance", nlp.directory)),
         "stance_threshold": nlp.config.stance_threshold,
+        **runs_on,
     }
     train = _baseline_data("stance") if baselines else None
     return evaluate_consistency(nlp, rows, out, train=train, extra=extra)
@@ -188,7 +203,7 @@ def _baseline_data(
 
 
 def _evaluate_span(
-    nlp: Pipeline, docs: list[Document], out: Path, baselines: bool
+    nlp: Pipeline, docs: list[Document], out: Path, baselines: bool, runs_on: dict[str, Any]
 ) -> dict[str, Any]:
     from stance.evaluate.harness import evaluate_spans
 
@@ -212,5 +227,9 @@ def _evaluate_span(
         gold_tags,
         pred_tags,
         out_dir=out,
-        extra={"model": str(nlp.part_paths.get("span", nlp.directory)), "n_docs": len(docs)},
+        extra={
+            "model": str(nlp.part_paths.get("span", nlp.directory)),
+            "n_docs": len(docs),
+            **runs_on,
+        },
     )

@@ -132,7 +132,7 @@ def _score_bars(scores: Mapping[str, float]) -> str:
     return f'<div class="scores">{"".join(rows)}</div>'
 
 
-def _verdict(doc: Document) -> str:
+def _verdict(doc: Document, anchor: str) -> str:
     """The article-level stance toward the target, shown above the sentences."""
     if doc.stance is None:
         what = "Aucune cible" if not doc.target else "Position non calculée"
@@ -140,12 +140,16 @@ def _verdict(doc: Document) -> str:
             f'<div class="verdict no-target"><div class="verdict-text">{what}{_NBSP}: '
             "seules les thèses et les prémisses sont détectées.</div></div>"
         )
+    evidence = doc.stance.evidence  # the sentences that decided it, linked
+    links = ", ".join(f'<a href="#{anchor}-s{i + 1}">{i + 1}</a>' for i in evidence)
+    said = f"Phrases décisives{_NBSP}: {links}" if evidence else "Aucune phrase ne prend position"
+    said += "" if evidence else " sur cette cible."
     return (
         f'<div class="verdict stance-{_css_token(doc.stance.label)}">'
         '<div class="verdict-text"><span class="verdict-title">Verdict de l’article</span> '
         f'sur <span class="target">{quoted(escape(doc.target or ""))}</span>{_NBSP}: '
         f"{stance_badge(doc.stance.label, doc.stance.scores, large=True)}</div>"
-        f"{_score_bars(doc.stance.scores)}</div>"
+        f'{_score_bars(doc.stance.scores)}<div class="evidence">{said}</div></div>'
     )
 
 
@@ -272,7 +276,7 @@ def render_document(
         rows.append(_sentence(doc, sent, anchor, main, prev_end))
         prev_end = sent.end
     return (
-        f'<article class="card doc" id="{anchor}">{head}{_verdict(doc)}{_LEGEND}'
+        f'<article class="card doc" id="{anchor}">{head}{_verdict(doc, anchor)}{_LEGEND}'
         f'<ol class="sentences">{"".join(rows)}</ol>{_structure(doc, anchor)}</article>'
     )
 

@@ -30,6 +30,13 @@ def sentence_row(s: Sentence) -> tuple[tuple[str, str, str, str], str | None]:
     return (str(view.number), s.text, role, stance), "dim" if view.muted else None
 
 
+def _evidence(evidence: tuple[int, ...]) -> str:
+    """The sentences (numbered from 1) that decided the verdict, or that none takes a side."""
+    if not evidence:
+        return ": no sentence takes a side"
+    return ", decided by " + ", ".join(f"#{i + 1}" for i in evidence)
+
+
 def print_table(docs: Iterable[Document], width: int = 90) -> None:
     from rich.console import Console
     from rich.markup import escape
@@ -47,6 +54,7 @@ def print_table(docs: Iterable[Document], width: int = 90) -> None:
             title += f" — stance toward « {escape(doc.target)} »: "
             style = STANCE_STYLE.get(verdict, "default")
             title += f"[{style}]{verdict}[/] ({doc.stance.scores.get(verdict, 0.0):.2f})"
+            title += _evidence(doc.stance.evidence)
         table = Table(title=title, show_lines=False, expand=True)
         table.add_column("#", justify="right", width=3)
         table.add_column("sentence", ratio=1)

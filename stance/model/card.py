@@ -13,6 +13,8 @@ DATA_CREDITS = {
     "component": "PE-FR (Persuasive Essays, Stab & Gurevych 2017, French MT with projected labels, "
     "Eger et al. 2018), CC BY-NC-SA 4.0; sentence table of Rücklé et al. 2018.",
     "span": "PE-FR BIO (Eger et al. 2018), CC BY-NC-SA 4.0; AbstRCT-FR (HiTZ), no licence stated.",
+    "tagger": "PE-FR BIO and sentence table (Eger et al. 2018; Rücklé et al. 2018), "
+    "CC BY-NC-SA 4.0; with a [role_mix], the sets its config names (docs/training.md).",
     "stance": "X-Stance validation rows FR+DE (Vamvas & Sennrich 2020), CC BY-NC 4.0 "
     "© smartvote.ch; "
     "E-FRA (Lai et al. 2020); few-shot X-Stance FR samples (Hardalov et al. 2022). `none` examples "
@@ -23,6 +25,8 @@ TASK_TEXT = {
     "component": "sentence → argumentative role (claim / premise / none)",
     "span": "word-level BIO tagging of claim and premise spans; long paragraphs are windowed",
     "stance": "(target, text) → favor / against / none",
+    "tagger": "one pass over a window of sentences: a BIO tag per word (claim / premise spans) "
+    "and a role per sentence (claim / premise / none), read at the marker `<s>` that opens it",
 }
 
 
@@ -30,6 +34,7 @@ AUTO_CLASS = {
     "component": "AutoModelForSequenceClassification",
     "span": "AutoModelForTokenClassification",
     "stance": "AutoModelForSequenceClassification",
+    "tagger": "AutoModelForTokenClassification",  # its span head; roles: stance export hf
 }
 
 TASK_LIMITS = {

@@ -1,16 +1,22 @@
-"""Run a part's network over text: pair classification with windows, and token tagging.
+"""Run a part's network over text: pair classification with windows, token tagging, and the
+argument tagger (roles and BIO tags in one pass).
 
 See :mod:`stance.model.part` for how a part directory is found and opened.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import torch
 
+from stance.doc import ROLES, Document
 from stance.model.part import PartInfo
+from stance.model.tasks import doc_words
+from stance.model.windows import Window, build_windows, pad_rows
 
 
 def window_stride(max_length: int, stride: int = 32) -> int:
@@ -187,3 +193,81 @@ class TokenTagger:
                     sums[doc][wid] += probs[row, pos]
                     counts[doc][wid] += 1
         return [s / np.maximum(c, 1)[:, None] for s, c in zip(sums, counts, strict=True)]
+
+
+@dataclass(frozen=True)
+class TaggedDocument:
+    """The argument tagger's scores for one document (``ArgumentTagger.predict``)."""
+
+    role_probs: np.ndarray  # sentences × role labels
+    words: list[tuple[int, int]]  # the document's words (``tasks.doc_words``)
+    word_probs: np.ndarray  # words × BIO tags; a word no window reads counts as sure "O"
+    truncated: list[bool]  # per sentence: longer than a window, read in part
+
+
+class ArgumentTagger:
+    """Documents → sentence role and word BIO probabilities, one encoder pass per window of
+    consecutive sentences (``stance/model/windows.py``, ``stance/model/tagger.py``).
+
+    Roles are scaled by the part's ``temperature``, tags by ``extra["span_temperature"]``.
+    """
+
+    def __init__(self, model: torch.nn.Module, tokenizer: Any, info: PartInfo) -> None:
+        self.model, self.tokenizer, self.info = model, tokenizer, info
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The BIO tags."""
+        return self.info.labels
+
+    @property
+    def role_labels(self) -> tuple[str, ...]:
+        return tuple(self.info.extra.get("role_labels") or ROLES)
+
+    def logits(
+        self,
+        docs: Sequence[Document],
+        batch_size: int = 16,
+        words: list[list[tuple[int, int]]] | None = None,
+    ) -> tuple[list[np.ndarray], list[np.ndarray], list[Window]]:
+        """Per document: role logits (sentences × roles) and word logits (words × tags; NaN
+        rows for words no window reads), and the windows that were read, sorted by length
+        across documents and batched (``words``: each document's ``doc_words``)."""
+        words = words if words is not None else [doc_words(d) for d in docs]
+        windows = build_windows(docs, self.tokenizer, self.info.max_length, words)
+        n_roles, n_tags = len(self.role_labels), len(self.labels)
+        roles = [np.zeros((len(d.sentences), n_roles), dtype=np.float32) for d in docs]
+        tags = [np.full((len(w), n_tags), np.nan, dtype=np.float32) for w in words]
+        order = sorted(range(len(windows)), key=lambda i: len(windows[i].input_ids))
+        for lo in range(0, len(order), batch_size):
+            batch = [windows[i] for i in order[lo : lo + batch_size]]
+            enc = pad_rows([w.inputs() for w in batch], self.tokenizer.pad_token_id)
+            with torch.inference_mode():
+                out = self.model(**enc)
+            token_logits = out.logits.float().numpy()
+            role_logits = out.role_logits.float().numpy()
+            for row, window in enumerate(batch):
+                for j, sentence in enumerate(window.sentences):
+                    roles[window.doc][sentence] = role_logits[row, j]
+                for word, pos in window.words:
+                    tags[window.doc][word] = token_logits[row, pos]
+        return roles, tags, windows
+
+    def predict(self, docs: Sequence[Document], batch_size: int = 16) -> list[TaggedDocument]:
+        """Scores only: labels are written by the pipeline."""
+        words = [doc_words(d) for d in docs]
+        roles, tags, windows = self.logits(docs, batch_size, words)
+        truncated = [[False] * len(d.sentences) for d in docs]
+        for window in windows:
+            for sentence, cut in zip(window.sentences, window.truncated, strict=True):
+                truncated[window.doc][sentence] = cut
+        outside = np.zeros(len(self.labels), dtype=np.float32)
+        outside[self.labels.index("O") if "O" in self.labels else 0] = 1.0
+        span_t = float(self.info.extra.get("span_temperature", 1.0))
+        out = []
+        for d in range(len(docs)):
+            probs = softmax(np.nan_to_num(tags[d]), span_t)
+            probs[np.isnan(tags[d]).any(-1)] = outside
+            role_probs = softmax(roles[d], self.info.temperature)
+            out.append(TaggedDocument(role_probs, words[d], probs, truncated[d]))
+        return out

@@ -1,7 +1,8 @@
 """ONNX Runtime parts: export a part to ONNX (fp32 or int8) once, cache it, run it.
 
 Parts are exported with dynamic batch and sequence axes into the user cache, keyed by a hash
-of the part's files, so ``--backend onnx`` needs no manual step.
+of the part's files, so ``--backend onnx`` needs no manual step. An argument tagger part takes
+``role_positions`` (batch × sentences) too and gives ``logits`` and ``role_logits``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from stance.model.part import ModelError, PartInfo, load_part
+from stance.model.part import TAGGER, ModelError, PartInfo, load_part
 
 ONNX_FILE = "model.onnx"
 ONNX_INT8_FILE = "model.int8.onnx"
@@ -31,6 +32,7 @@ class OnnxEncoder:
     def __init__(self, session: Any) -> None:
         self.session = session
         self.inputs = [i.name for i in session.get_inputs()]
+        self.outputs = [o.name for o in session.get_outputs()]  # logits (, role_logits)
 
     def __call__(self, **enc: torch.Tensor) -> SimpleNamespace:
         ids = enc["input_ids"]
@@ -41,8 +43,10 @@ class OnnxEncoder:
             )
             for name in self.inputs
         }
-        (logits,) = self.session.run(["logits"], feed)
-        return SimpleNamespace(logits=torch.from_numpy(logits))
+        found = self.session.run(self.outputs, feed)
+        return SimpleNamespace(
+            **{name: torch.from_numpy(v) for name, v in zip(self.outputs, found, strict=True)}
+        )
 
     def eval(self) -> OnnxEncoder:
         return self
@@ -98,26 +102,58 @@ class _Logits(torch.nn.Module):
         return self.model(input_ids=input_ids, attention_mask=attention_mask, **extra).logits
 
 
-def export_onnx_part(src: Path, out: Path, quantize: str | None = None) -> Path:
-    """Write ``out/model.onnx`` (dynamic batch × sequence), the tokenizer and the manifest."""
-    model, tokenizer, info = load_part(src)
-    names = [n for n in tokenizer.model_input_names if n in ENCODER_INPUTS]
-    # batch 2 × 16 tokens: sizes 0/1 would be specialised by the exporter
+class _TaggerLogits(torch.nn.Module):
+    """The argument tagger's two outputs, from tokens and the sentences' marker positions."""
+
+    def __init__(self, model: torch.nn.Module) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, role_positions: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        out = self.model(
+            input_ids=input_ids, attention_mask=attention_mask, role_positions=role_positions
+        )
+        return out.logits, out.role_logits
+
+
+def _graph(model: torch.nn.Module, tokenizer: Any, info: PartInfo) -> dict[str, Any]:
+    """What ``torch.onnx.export`` traces: the wrapper, example inputs, names, dynamic axes."""
+    # batch 2 × 16 tokens (× 3 sentences): sizes 0/1 would be specialised by the exporter
     example = tokenizer(
         ["exemple de phrase", "deux"], padding="max_length", max_length=16, return_tensors="pt"
     )
-    # the wrapper's positional order, so that the graph inputs follow ENCODER_INPUTS
-    names = [n for n in ENCODER_INPUTS if n in names]
     batch, seq = torch.export.Dim("batch"), torch.export.Dim("seq")
+    if info.task == TAGGER:
+        names = ["input_ids", "attention_mask", "role_positions"]
+        example["role_positions"] = torch.tensor([[0, 4, 9], [0, 3, -1]])
+        shapes = {n: {0: batch, 1: seq} for n in names[:2]}
+        shapes["role_positions"] = {0: batch, 1: torch.export.Dim("sentences")}
+        outputs = ["logits", "role_logits"]
+        wrapper: torch.nn.Module = _TaggerLogits(model)
+    else:
+        # the wrapper's positional order, so that the graph inputs follow ENCODER_INPUTS
+        names = [n for n in ENCODER_INPUTS if n in tokenizer.model_input_names]
+        shapes = {n: {0: batch, 1: seq} for n in names}
+        outputs, wrapper = ["logits"], _Logits(model)
+    return {
+        "model": wrapper,
+        "args": tuple(example[n] for n in names),
+        "input_names": names,
+        "output_names": outputs,
+        "dynamic_shapes": shapes,
+    }
+
+
+def export_onnx_part(src: Path, out: Path, quantize: str | None = None) -> Path:
+    """Write ``out/model.onnx`` (dynamic batch × sequence), the tokenizer and the manifest."""
+    model, tokenizer, info = load_part(src)
     out.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         program = torch.onnx.export(
-            _Logits(model),
-            tuple(example[n] for n in names),
-            input_names=names,
-            output_names=["logits"],
-            dynamic_shapes={n: {0: batch, 1: seq} for n in names},
+            **_graph(model, tokenizer, info),
             dynamo=True,
             external_data=False,
             verbose=False,

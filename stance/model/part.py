@@ -20,6 +20,7 @@ from stance.model.tasks import CONTEXT_CHARS
 
 PART_FILE = "stance_part.json"
 TOKEN_TASKS = ("span",)
+TAGGER = "tagger"  # the argument tagger: roles and spans in one pass (stance/model/tagger.py)
 # how a part directory becomes (model, tokenizer, info): load_part, or a backend in backends.py
 PartLoader = Callable[[Path], tuple[Any, Any, "PartInfo"]]
 
@@ -78,6 +79,10 @@ def _info_from_hf_config(directory: Path) -> PartInfo:
     id2label = cfg.get("id2label") or {}
     labels = tuple(str(id2label[k]).lower() for k in sorted(id2label, key=int))
     arch = " ".join(cfg.get("architectures") or [])
+    if "ArgumentTagging" in arch:  # BIO tags keep their case ("O", "B-claim")
+        tags = tuple(str(id2label[k]) for k in sorted(id2label, key=int))
+        extra = {"role_labels": list(cfg.get("role_labels") or ())}
+        return PartInfo(task=TAGGER, labels=tags, base=str(directory), extra=extra)
     task = "span" if "TokenClassification" in arch else cfg.get("stance_task", "component")
     return PartInfo(task=task, labels=labels, base=str(directory))
 
@@ -165,6 +170,11 @@ def adapter_model(path: Path, info: PartInfo, trainable: bool = False) -> Any:
 
 
 def auto_class(task: str) -> Any:
+    """The class that opens a part of this task (``from_pretrained``, ``from_config``)."""
+    if task == TAGGER:
+        from stance.model.tagger import BertForArgumentTagging
+
+        return BertForArgumentTagging
     from transformers import AutoModelForSequenceClassification, AutoModelForTokenClassification
 
     return (

@@ -80,3 +80,31 @@ def expected_calibration_error(
     if total == 0:
         return 0.0
     return float(sum(b["count"] * abs(b["accuracy"] - b["confidence"]) for b in bins) / total)
+
+
+THRESHOLDS = tuple(round(0.3 + 0.05 * i, 2) for i in range(9))  # 0.3 … 0.7, besides 0
+
+
+def pick_threshold(
+    probs: np.ndarray,
+    gold: np.ndarray,
+    labels: tuple[str, ...],
+    grid: tuple[float, ...] = THRESHOLDS,
+) -> tuple[float, float]:
+    """The abstention threshold with the best dev macro-F1, and that F1.
+
+    ``gold`` holds label indices. 0 (plain argmax) is always a candidate; ties go to the lower
+    threshold, so a rule that does not help is not adopted.
+    """
+    from sklearn.metrics import f1_score
+
+    def score(threshold: float) -> float:
+        guess = [labels.index(x) for x in abstain(probs, labels, threshold)]
+        return float(f1_score(gold, guess, average="macro", zero_division=0))
+
+    best = (0.0, score(0.0))
+    for threshold in grid:
+        f1 = score(threshold)
+        if f1 > best[1] + 1e-9:
+            best = (threshold, f1)
+    return best

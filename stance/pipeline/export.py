@@ -3,18 +3,24 @@
 The compact shipped form (LoRA adapter over the offline e5 base) is merged into full weights,
 the calibration temperature is folded into the classifier (so ``transformers.pipeline`` softmax
 scores equal ``stance`` scores), and labels are the contract's lowercase English labels.
+
+A pipeline whose roles and spans come from an argument tagger (a ``tagger`` part) exports
+``component`` as a ``BertForSequenceClassification`` (encoder, pooler and the roles head: on a
+one-sentence text it predicts what the tagger reads for that sentence) and ``span`` as a
+``BertForTokenClassification`` (encoder and the BIO head), each with its own temperature.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
+from typing import Any
 
 import torch
 
 from stance.model.onnx import export_onnx_part
-from stance.model.part import ModelError, PartInfo, load_part
+from stance.model.part import TAGGER, ModelError, PartInfo, load_part
 from stance.pipeline.config import PIPELINE_FILE
 from stance.pipeline.pipeline import load
 
@@ -23,6 +29,8 @@ def part_path(model: str | Path | None, task: str) -> Path:
     from stance.pipeline.pipeline import load
 
     nlp = load(model)
+    if task in ("component", "span") and task not in nlp._paths and TAGGER in nlp._paths:
+        return nlp._paths[TAGGER]  # roles and spans come from the tagger
     if task not in nlp._paths:
         raise ModelError(f"{nlp.directory}: the pipeline has no {task!r} part")
     return nlp._paths[task]
@@ -34,6 +42,8 @@ def export_hf(model: str | Path | None, task: str, out: Path) -> Path:
 
     src = part_path(model, task)
     net, tokenizer, info = load_part(src)
+    if info.task == TAGGER:
+        net, info = tagger_head(net, info, task)
     _fold_temperature(net, info.temperature)
     net.config.id2label = dict(enumerate(info.labels))
     net.config.label2id = {label: i for i, label in enumerate(info.labels)}
@@ -61,6 +71,20 @@ def export_hf(model: str | Path | None, task: str, out: Path) -> Path:
     }
     write_model_card(out, exported, settings, scores)
     return out
+
+
+def tagger_head(net: Any, info: PartInfo, task: str) -> tuple[Any, PartInfo]:
+    """One head of an argument tagger as a standard model, with the part info of that task."""
+    from stance.model.tagger import sequence_classifier, token_classifier
+
+    extra = {k: v for k, v in info.extra.items() if k not in ("role_labels", "span_temperature")}
+    if task == "component":
+        head = replace(info, task=task, labels=net.role_labels, context=0, extra=extra)
+        return sequence_classifier(net), head
+    if task == "span":
+        temperature = float(info.extra.get("span_temperature", 1.0))
+        return token_classifier(net), replace(info, task=task, temperature=temperature, extra=extra)
+    raise ModelError(f"a tagger part exports as component or span, not {task!r}")
 
 
 def _fold_temperature(net: torch.nn.Module, temperature: float) -> None:

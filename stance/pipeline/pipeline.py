@@ -3,6 +3,10 @@
 A pipeline directory holds ``pipeline.json`` and one subfolder per task part (spaCy-style).
 Running it over documents: segment → roles (with context) → spans → sentence stances →
 article roll-up. Parts are loaded once, on first use, never at import time.
+
+A ``tagger`` part (``stance/model/tagger.py``) gives roles and spans in one pass per window of
+sentences; the ``component`` and ``span`` parts are then not used, unless one is given as an
+override (``stance.load(task_dir)``), which takes its task back.
 """
 
 from __future__ import annotations
@@ -14,9 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from stance.doc import ROLES, STANCES, Document, Sentence
-from stance.model.classifier import PairClassifier, TokenTagger
-from stance.model.part import PART_FILE, ModelError, PartLoader, load_part
+from stance.doc import ROLES, STANCES, Document, Sentence, Span
+from stance.model.classifier import ArgumentTagger, PairClassifier, TokenTagger
+from stance.model.part import PART_FILE, TAGGER, ModelError, PartLoader, load_part
 from stance.model.tasks import component_inputs, decode_spans
 from stance.pipeline.config import DOC_BATCH, PIPELINE_FILE, PipelineConfig, default_model_dir
 from stance.pipeline.decide import abstain
@@ -37,6 +41,10 @@ class Pipeline:
         self.config = config
         self._paths = {task: directory / sub for task, sub in config.parts.items()}
         self._paths.update(overrides or {})
+        if TAGGER in self._paths:  # it reads roles and spans, but an override wins its task
+            for task in ("component", "span"):
+                if task not in (overrides or {}):
+                    self._paths.pop(task, None)
         # how a part directory becomes (model, tokenizer, info): torch by default, see speed.py
         self.loader: PartLoader = loader or load_part
 
@@ -65,6 +73,10 @@ class Pipeline:
     @cached_property
     def span(self) -> TokenTagger | None:
         return TokenTagger(*self.loader(self._paths["span"])) if "span" in self._paths else None
+
+    @cached_property
+    def tagger(self) -> ArgumentTagger | None:
+        return ArgumentTagger(*self.loader(self._paths[TAGGER])) if TAGGER in self._paths else None
 
     def __call__(self, text: str, target: str | None = None, id: str | None = None) -> Document:
         doc = Document(id=id or "doc", text=text, source="", target=target)
@@ -97,12 +109,14 @@ class Pipeline:
         todo = [i for i, d in enumerate(out) if d.error is None]
         for i in todo:
             out[i] = replace(out[i], sentences=tuple(split_sentences(out[i].text)))
+        if self.tagger:
+            self._tag(out, todo)
         if self.component:
             self._roles(out, todo)
         if self.span:
             self._spans(out, todo)
         with_target = [i for i in todo if out[i].target]
-        if self.stance_model and with_target:
+        if with_target and self.stance_model:  # no target: the part is never loaded
             self._stances(out, with_target)
         return out
 
@@ -122,10 +136,7 @@ class Pipeline:
         for i in todo:
             sents = []
             for s in out[i].sentences:
-                scores = _scores(probs[k], model.labels, ROLES)
-                role = max(scores, key=scores.__getitem__)
-                flags = s.flags + (("windowed",) if windowed[k] else ())
-                sents.append(replace(s, role=role, role_scores=scores, flags=flags))
+                sents.append(_with_role(s, probs[k], model.labels, windowed[k]))
                 k += 1
             out[i] = replace(out[i], sentences=tuple(sents))
 
@@ -137,9 +148,24 @@ class Pipeline:
         offsets = [word_spans(out[i].text) for i in todo]
         words = [[out[i].text[a:b] for a, b in offs] for i, offs in zip(todo, offsets, strict=True)]
         for i, offs, probs in zip(todo, offsets, model.word_proba(words), strict=True):
-            tags = [model.labels[int(p.argmax())].replace("majorclaim", "claim") for p in probs]
-            conf = [float(p.max()) for p in probs]
-            out[i] = replace(out[i], spans=tuple(decode_spans(out[i].text, offs, tags, conf)))
+            out[i] = replace(out[i], spans=_decoded_spans(out[i].text, offs, probs, model.labels))
+
+    def _tag(self, out: list[Document], todo: list[int]) -> None:
+        """Roles and spans from the argument tagger: one pass per window of sentences, the
+        windows of all documents batched by length; a part given as override keeps its task."""
+        model = self.tagger
+        assert model is not None
+        roles, spans = "component" not in self._paths, "span" not in self._paths
+        for i, tagged in zip(todo, model.predict([out[i] for i in todo]), strict=True):
+            doc = out[i]
+            if roles:
+                rows = zip(doc.sentences, tagged.role_probs, tagged.truncated, strict=True)
+                sents = tuple(_with_role(s, p, model.role_labels, cut) for s, p, cut in rows)
+                doc = replace(doc, sentences=sents)
+            if spans:
+                found = _decoded_spans(doc.text, tagged.words, tagged.word_probs, model.labels)
+                doc = replace(doc, spans=found)
+            out[i] = doc
 
     def _stances(self, out: list[Document], todo: list[int]) -> None:
         """Each sentence against the target, plus the whole text (windowed), then the roll-up."""
@@ -176,6 +202,23 @@ class Pipeline:
             )
             meta = {**doc.meta, "main_claims": link_claims(sents)}
             out[i] = replace(doc, sentences=tuple(sents), stance=rollup, meta=meta)
+
+
+def _with_role(s: Sentence, probs: np.ndarray, labels: tuple[str, ...], windowed: bool) -> Sentence:
+    """The sentence with its role, role scores and (read in windows, or cut) its flag."""
+    scores = _scores(probs, labels, ROLES)
+    role = max(scores, key=scores.__getitem__)
+    flags = s.flags + (("windowed",) if windowed else ())
+    return replace(s, role=role, role_scores=scores, flags=flags)
+
+
+def _decoded_spans(
+    text: str, words: list[tuple[int, int]], probs: np.ndarray, labels: tuple[str, ...]
+) -> tuple[Span, ...]:
+    """Spans decoded from word BIO probabilities (``decode_spans``; MajorClaim is a claim)."""
+    tags = [labels[int(p.argmax())].replace("majorclaim", "claim") for p in probs]
+    conf = [float(p.max()) for p in probs]
+    return tuple(decode_spans(text, words, tags, conf))
 
 
 def _probs(logits: np.ndarray, part: PairClassifier) -> np.ndarray:

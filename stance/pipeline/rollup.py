@@ -1,9 +1,11 @@
 """Article-level results from sentence-level ones: the document's stance and its main claims.
 
-The document stance is a weighted mean of sentence stance probabilities: claims speak for the
-author more than premises, and premises more than narrative sentences (``none``); confident
-sentences count more than hesitant ones. Each premise is attached to the nearest claim
-(preceding on ties), the usual baseline for argument linking in essays.
+The document stance is the weighted mean of sentence stance probabilities, ``none`` unless
+some sentence itself takes the winning side; the strongest of those are named as its
+evidence. Claims speak for the author more than premises, and premises more than
+narrative sentences (``none``); confident sentences count more than hesitant ones. Each
+premise is attached to the nearest claim (preceding on ties), the usual baseline for argument
+linking in essays.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import numpy as np
 from stance.doc import STANCES, DocStance, Sentence
 
 ROLE_WEIGHTS = {"claim": 1.0, "premise": 0.6, "none": 0.25}
+EVIDENCE_MAX = 3  # sentences named as the verdict's evidence, strongest first
 
 
 def document_stance(
@@ -23,10 +26,18 @@ def document_stance(
     role_weights: dict[str, float] | None = None,
     threshold: float = 0.0,
 ) -> DocStance:
-    """Weighted mean of sentence stance scores; ``none`` when nothing speaks for a side."""
+    """The article's stance toward the target, and the sentences that decided it.
+
+    The label is the argmax of the weighted mean (``none`` under ``threshold``), and it is
+    ``none`` too unless some sentence itself takes that side: a sentence's side is its label
+    (or, without one, its argmax, ``none`` under ``threshold``). The whole-text view (index -1)
+    weighs in the mean but is never named. ``evidence``: the sentences of the winning side,
+    strongest first.
+    """
     weights = role_weights or ROLE_WEIGHTS
     total = np.zeros(len(STANCES))
     mass = 0.0
+    votes: list[tuple[float, str, int]] = []  # (weight × probability of its side, side, index)
     for sent in sentences:
         if not sent.stance_scores:
             continue
@@ -36,14 +47,24 @@ def document_stance(
         w = role_w * role_conf * float(probs.max())
         total += w * probs
         mass += w
+        side = sent.stance or _side(probs, threshold)
+        if side != "none" and sent.index >= 0:
+            votes.append((w * sent.stance_scores.get(side, 0.0), side, sent.index))
     if mass == 0.0:
         return DocStance("none", {k: (1.0 if k == "none" else 0.0) for k in STANCES})
-    probs = total / mass
-    scores = {k: float(v) for k, v in zip(STANCES, probs, strict=True)}
-    label = STANCES[int(probs.argmax())]
-    if scores[label] < threshold:
-        label = "none"
-    return DocStance(label, scores)
+    scores = {k: float(v) for k, v in zip(STANCES, total / mass, strict=True)}
+    label = _side(total / mass, threshold)
+    deciding = sorted((v, index) for v, side, index in votes if side == label)
+    if not deciding:
+        return DocStance("none", scores)
+    evidence = tuple(index for _, index in reversed(deciding[-EVIDENCE_MAX:]))
+    return DocStance(label, scores, evidence)
+
+
+def _side(probs: np.ndarray, threshold: float) -> str:
+    """A sentence's own label from its probabilities: argmax, ``none`` under threshold."""
+    best = int(probs.argmax())
+    return STANCES[best] if probs[best] >= threshold else "none"
 
 
 def link_claims(sentences: Sequence[Sentence]) -> list[dict[str, object]]:

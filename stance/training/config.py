@@ -2,11 +2,12 @@
 
 A run is fully described by a TOML recipe (see ``scripts/configs/``): its ``[train]`` table is
 a ``TrainConfig``, with dotted ``key=value`` overrides from the command line on top, its
-``[ship]`` table a ``ShipConfig`` (``scripts/build_default.py``) and its ``[mix]`` table a
-``MixConfig`` (the cross-lingual stance mix, ``data/transfer.py``, kept in ``TrainConfig.mix``),
-so the exact recipe of every shipped model is reproducible. All are built by
-``stance.typed_config``: an unknown key or a value of the wrong type is an error that names it.
-``stance config show`` lists the keys.
+``[ship]`` table a ``ShipConfig`` (``scripts/build_default.py``), its ``[mix]`` table a
+``MixConfig`` (the cross-lingual stance mix, ``data/transfer.py``, kept in ``TrainConfig.mix``)
+and its ``[role_mix]`` table a ``RoleMixConfig`` (the roles genre mix, ``data/role_mix.py``, kept
+in ``TrainConfig.role_mix``), so the exact recipe of every shipped model is reproducible. All
+are built by ``stance.typed_config``: an unknown key or a value of the wrong type is an error
+that names it. ``stance config show`` lists the keys.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from stance.typed_config import (
     type_name,
 )
 
-TASKS = ("component", "span", "stance")
+TASKS = ("component", "span", "stance", "tagger")  # tagger: roles + spans in one pass
 METHODS = ("lora", "full", "frozen-embeddings")
 # Sources a [mix] table may name (stance/training/data/transfer.py reads each one): the French
 # and German sets of the stance pool, then the cross-lingual sets of $STANCE_DATA_DIR/xling.
@@ -49,8 +50,12 @@ MIX_SOURCES = (
     "fr-nli",
     "negation-nli",
 )
+# Sources a [role_mix] table may name (stance/training/data/role_mix.py reads each one's train
+# part): the genres trained beside the PE-FR essays, which are always in.
+ROLE_MIX_SOURCES = ("ukp-sentential", "iam-claims", "ibm-evidence", "abstrct")
 # Fields since removed from TrainConfig, with the value at which each changed nothing: the
 # train_config.json of older runs still holds them (``from_run`` drops them there).
+TABLES = ("train", "ship", "mix", "role_mix")  # the tables of a TOML recipe
 RETIRED: dict[str, Any] = {"lora_layers": 0, "max_train_examples": 0, "extra": {}}
 
 
@@ -58,7 +63,7 @@ RETIRED: dict[str, Any] = {"lora_layers": 0, "max_train_examples": 0, "extra": {
 class TrainConfig:
     """Hyper-parameters and data of one run; defaults are the shipped recipe."""
 
-    task: str = "component"  # component | span | stance
+    task: str = "component"  # component | span | stance | tagger (roles and spans at once)
     base: str = "e5-small-offline"  # hub name, local dir, or the built-in offline e5
     # a run of the same base whose encoder starts this one (intermediate-task transfer, e.g. the
     # span tagger's encoder for roles); the run is still a change of `base`, so it ships as one
@@ -69,10 +74,11 @@ class TrainConfig:
     epochs: float = 3.0  # training epochs (fractions allowed)
     learning_rate: float = 5e-4  # peak learning rate (linear warm-up, then linear decay)
     batch_size: int = 16  # training batch size (evaluation uses twice as many)
-    max_length: int = 128  # tokens per input; longer inputs are truncated (span: windowed)
+    # tokens per input; longer inputs are truncated (span: windowed; tagger: a window of sentences)
+    max_length: int = 128
     context: int = 0  # component: neighbouring sentences given on each side (0 = none)
     context_chars: int = CONTEXT_CHARS  # component: most characters of context per side
-    merge_majorclaim: bool = True  # span: MajorClaim counted as claim
+    merge_majorclaim: bool = True  # span, tagger: MajorClaim counted as claim
     none_pairs: float = 0.25  # stance: unrelated (question, comment) pairs added as `none`
     french_targets: bool = False  # stance: German X-Stance rows get the French question as target
     hold_out_authors: bool = False  # stance: train without the X-Stance `comments` split's authors
@@ -93,7 +99,7 @@ class TrainConfig:
     full_learning_rate: float = 5e-5  # learning rate of those fully trained layers
     mean_pool: bool = False  # component/stance: classify a mean-pooled state (stance.model.pooling)
     probe_head: bool = False  # component/stance: head starts from a linear probe (probe.py)
-    lowercase_aug: float = 0.0  # component: share of training examples lowercased (robustness)
+    lowercase_aug: float = 0.0  # component, tagger: share of training rows lowercased (robustness)
     warmup_ratio: float = 0.06  # share of all training steps spent warming the learning rate up
     weight_decay: float = 0.01  # AdamW weight decay (not on biases and layer norms)
     patience: int = 2  # early stopping on dev macro-F1, in evaluations
@@ -101,17 +107,20 @@ class TrainConfig:
     seed: int = 13  # seed of the run and of every sampled augmentation
     window_stride: int = 32  # span: token overlap between windows of long paragraphs
     mix: dict[str, Any] = field(default_factory=dict)  # stance: the [mix] table (MixConfig)
+    # component: the [role_mix] table (RoleMixConfig), genres beside the essays
+    role_mix: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.task not in TASKS:
             raise ValueError(f"task must be one of {TASKS}, got {self.task!r}")
         if self.method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
-        if self.mean_pool and self.task == "span":
-            raise ValueError("mean_pool is for sentence-level tasks (component, stance), not span")
-        if self.probe_head and (self.task == "span" or self.method == "lora"):
+        if self.mean_pool and self.task in ("span", "tagger"):
+            raise ValueError("mean_pool is for sentence-level tasks (component, stance)")
+        if self.probe_head and (self.task in ("span", "tagger") or self.method == "lora"):
             raise ValueError("probe_head is for full fine-tuning of component or stance")
-        if not 0.0 <= self.distill_lexical <= 1.0 or (self.distill_lexical and self.task == "span"):
+        token_task = self.task in ("span", "tagger")
+        if not 0.0 <= self.distill_lexical <= 1.0 or (self.distill_lexical and token_task):
             raise ValueError("distill_lexical is a weight in [0, 1], for component or stance")
         if not 0.0 <= self.distill_span <= 1.0 or (self.distill_span and self.task != "component"):
             raise ValueError("distill_span is a weight in [0, 1], for component")
@@ -123,6 +132,12 @@ class TrainConfig:
             raise ValueError("a [mix] table is for the stance task")
         if self.mix:
             build(MixConfig, self.mix, "[mix]")
+        if self.role_mix and self.task not in ("component", "tagger"):
+            raise ValueError("a [role_mix] table is for the component (roles) and tagger tasks")
+        if self.role_mix and (self.distill_lexical or self.distill_span):
+            raise ValueError("a [role_mix] trains without distillation (its rows have no teacher)")
+        if self.role_mix:
+            build(RoleMixConfig, self.role_mix, "[role_mix]")
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -164,6 +179,40 @@ def mix_config(config: TrainConfig) -> MixConfig | None:
 
 
 @dataclass(frozen=True)
+class RoleMixConfig:
+    """A roles recipe's ``[role_mix]`` table: genres trained beside the PE-FR essays.
+
+    Read by ``stance/training/data/role_mix.py``: the run's own roles data (PE-FR in full) plus
+    a seeded share of the *train* rows of each source named here, with their genre. A row whose
+    gold allows several roles (UKP *argument*: claim or premise) trains on the partial-label loss
+    (``trainer.mixed_loss``). Dev and test rows of these sets never train.
+    """
+
+    # source (ROLE_MIX_SOURCES) → share of its train rows taken, seeded (1.5 = a copy + half)
+    sources: dict[str, float] = field(default_factory=dict)
+    seed: int = 13  # seed of the row sampling and of the subsample
+    max_rows: int = 0  # >0: a seeded subsample of that many rows of the sources (PE-FR stays whole)
+    partial_rows: bool = True  # false: rows whose gold allows several roles are left out
+
+    def __post_init__(self) -> None:
+        if not self.sources:
+            raise ValueError("sources: name at least one source and its share")
+        unknown = sorted(set(self.sources) - set(ROLE_MIX_SOURCES))
+        if unknown:
+            known = ", ".join(ROLE_MIX_SOURCES)
+            raise ValueError(f"unknown role_mix source {unknown[0]!r}; known: {known}")
+        if any(not 0.0 < share <= 10.0 for share in self.sources.values()):
+            raise ValueError("a source's share must be in (0, 10]")
+        if self.max_rows < 0:
+            raise ValueError("max_rows cannot be negative")
+
+
+def role_mix_config(config: TrainConfig) -> RoleMixConfig | None:
+    """The run's ``[role_mix]`` table as a ``RoleMixConfig`` (None: the essays alone)."""
+    return build(RoleMixConfig, config.role_mix, "[role_mix]") if config.role_mix else None
+
+
+@dataclass(frozen=True)
 class ShipConfig:
     """A recipe's ``[ship]`` table: how ``scripts/build_default.py`` ships the trained run."""
 
@@ -174,6 +223,8 @@ class ShipConfig:
     # healing: TrainConfig fields changed for that run (e.g. reasoned_pairs: rows it never saw)
     heal_recipe: dict[str, Any] = field(default_factory=dict)
     stance_threshold: float = 0.0  # stance: a sentence stance under this probability is `none`
+    # stance: ship instead the threshold chosen on dev for the shipped part (trainer._calibrate)
+    threshold_from_dev: bool = False
 
     def __post_init__(self) -> None:
         if self.adapter_rank < 0 or self.heal_epochs < 0:
@@ -202,27 +253,28 @@ def check_train_values(values: dict[str, Any], where: str = "") -> dict[str, Any
 def read_recipe(path: str | Path) -> tuple[dict[str, Any], dict[str, Any]]:
     """(``[train]``, ``[ship]``) tables of a TOML recipe; a flat file is all ``[train]``.
 
-    A ``[mix]`` table is the ``mix`` key of ``[train]`` (``MixConfig``).
+    A ``[mix]`` table is the ``mix`` key of ``[train]`` (``MixConfig``), a ``[role_mix]`` table
+    its ``role_mix`` key (``RoleMixConfig``).
     """
     try:
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {exc}") from exc
-    if not {"train", "ship", "mix"} & set(raw):
+    if not set(TABLES) & set(raw):
         return raw, {}
     for key in raw:
-        if key not in ("train", "ship", "mix"):
-            raise ConfigError(
-                f"{path}: unknown table or key {key!r} (tables: [train], [ship], [mix])"
-            )
-    for table in ("train", "ship", "mix"):
+        if key not in TABLES:
+            names = ", ".join(f"[{t}]" for t in TABLES)
+            raise ConfigError(f"{path}: unknown table or key {key!r} (tables: {names})")
+    for table in TABLES:
         if not isinstance(raw.get(table, {}), dict):
             raise ConfigError(f"{path}: {table} must be a table ([{table}])")
     train = dict(raw.get("train", {}))
-    if "mix" in raw:
-        if "mix" in train:
-            raise ConfigError(f"{path}: mix is given twice ([mix] and [train] mix)")
-        train["mix"] = dict(raw["mix"])
+    for table in ("mix", "role_mix"):  # tables kept in a [train] key of the same name
+        if table in raw:
+            if table in train:
+                raise ConfigError(f"{path}: {table} is given twice ([{table}] and [train] {table})")
+            train[table] = dict(raw[table])
     return train, dict(raw.get("ship", {}))
 
 

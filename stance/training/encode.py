@@ -1,7 +1,9 @@
 """Gold documents → tokenised ``datasets.Dataset`` for the ``Trainer``.
 
 The inputs are the same as at prediction time (``tasks.py``): component = (sentence, context),
-stance = (target, text), span = words of a paragraph cut into overlapping windows.
+stance = (target, text), span = words of a paragraph cut into overlapping windows. A roles row
+whose gold allows several roles (``meta["role_labels"]``, e.g. a UKP *argument*: claim or
+premise) gets label -100 and an ``allowed`` 0/1 row for the partial-label loss.
 """
 
 from __future__ import annotations
@@ -9,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from stance.doc import ROLES, STANCES, Document
+from stance.doc import ROLES, STANCES, Document, Sentence
 from stance.model.classifier import window_stride
 from stance.model.tasks import (
     PairExample,
     component_examples,
+    context_string,
     doc_words,
     span_tags,
     word_tags,
@@ -23,7 +26,8 @@ from stance.training.config import TrainConfig, mix_config
 
 
 def labels_for(config: TrainConfig) -> tuple[str, ...]:
-    if config.task == "span":
+    """The part's labels (the tagger's are its BIO tags; its roles are ``ROLES``)."""
+    if config.task in ("span", "tagger"):
         return span_tags(config.merge_majorclaim)
     return ROLES if config.task == "component" else STANCES
 
@@ -33,6 +37,7 @@ def pair_examples(
 ) -> list[PairExample]:
     if config.task == "component":
         examples = component_examples(docs, config.context, config.context_chars)
+        examples += role_set_examples(docs, config.context, config.context_chars)
         return (
             _lowercase_some(examples, config.lowercase_aug, config.seed) if training else examples
         )
@@ -46,6 +51,41 @@ def pair_examples(
     if mix and (mix.negated_pairs or mix.unrelated_pairs):  # target consistency, every source
         examples += targets.derived_pairs(docs, mix.negated_pairs, mix.unrelated_pairs, mix.seed)
     return _augment_stance(examples, config)
+
+
+def role_set_examples(docs: Sequence[Document], context: int, chars: int) -> list[PairExample]:
+    """Rows with no gold sentence role but ``meta["role_labels"]`` (the roles their gold
+    allows: ``data/rows.py``), one example each; a partial label is written ``claim|premise``.
+
+    Such a row is one sentence, so its context is the paragraph edges (``[début] [phrase]
+    [fin]``), as for the PE-FR sentence table. Documents with gold roles add nothing here.
+    """
+    out = []
+    for doc in docs:
+        allowed = doc.meta.get("role_labels")
+        if not allowed or any(s.role for s in doc.sentences):
+            continue
+        label = "|".join(r for r in ROLES if r in allowed)
+        second = context_string([Sentence(0, 0, len(doc.text), doc.text)], 0, context, chars)
+        out.append(PairExample(doc.text, second, label, doc.id))
+    return out
+
+
+def label_columns(examples: Sequence[PairExample], labels: tuple[str, ...]) -> dict[str, list[Any]]:
+    """``labels`` (the label's index; -100 for a partial label) and, when some example has a
+    partial label, ``allowed``: 0/1 per label, what the partial-label loss reads
+    (``trainer.mixed_loss``). Without partial labels the columns are as they always were."""
+    ids = [labels.index(e.label) if e.label in labels else -100 for e in examples]
+    if all(i >= 0 for i in ids):
+        return {"labels": ids}
+    allowed = []
+    for e in examples:
+        names = e.label.split("|")
+        unknown = set(names) - set(labels)
+        if unknown:
+            raise ValueError(f"unknown label {sorted(unknown)[0]!r} of example {e.group!r}")
+        allowed.append([int(label in names) for label in labels])
+    return {"labels": ids, "allowed": allowed}
 
 
 def _augment_stance(examples: list[PairExample], config: TrainConfig) -> list[PairExample]:
@@ -112,7 +152,9 @@ def encode_pairs(
         max_length=config.max_length,
     )
     data = {k: enc[k] for k in ("input_ids", "attention_mask")}
-    data["labels"] = [labels.index(e.label) for e in examples]
+    data.update(label_columns(examples, labels))
+    if "allowed" in data and (config.distill_lexical or config.distill_span):
+        raise ValueError("distillation needs one gold role per row: drop the partial labels")
     if training and config.distill_lexical:
         from stance.training.distill import lexical_teacher
 

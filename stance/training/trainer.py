@@ -21,11 +21,15 @@ import torch
 from stance.doc import ROLES, STANCES
 from stance.model.part import PartInfo, auto_class, label_kwargs
 from stance.model.pooling import add_mean_pool_layer
+from stance.training import tagging
+from stance.training.calibrate import calibrate as _calibrate  # recipes/heal.py imports it here
 from stance.training.config import TrainConfig
 from stance.training.data.mix import task_documents
 from stance.training.encode import encode_pairs, encode_spans, labels_for
+from stance.training.losses import mixed_loss
 
 log = logging.getLogger(__name__)
+HEADS = {"span": ["classifier"], "tagger": ["classifier", "role_classifier", "pooler"]}  # LoRA
 
 
 def train(config: TrainConfig, output_dir: str | Path, *, resume: bool = False) -> dict[str, Any]:
@@ -45,7 +49,10 @@ def train(config: TrainConfig, output_dir: str | Path, *, resume: bool = False) 
     if config.probe_head and not (resume and _last_checkpoint(out)):
         from stance.training.probe import probe_head
 
-        probe_head(model, train_ds, _collator(config, tokenizer))
+        full = train_ds
+        if "allowed" in train_ds.column_names:  # the head starts from the full labels only
+            full = train_ds.filter(lambda row: row["labels"] >= 0)
+        probe_head(model, full, _collator(config, tokenizer))
     args = _training_args(config, out, len(train_ds))
     trainer = _make_weighted_trainer()(
         model=model,
@@ -56,7 +63,7 @@ def train(config: TrainConfig, output_dir: str | Path, *, resume: bool = False) 
         distill=config.distill_lexical or config.distill_span,
         compute_metrics=_metrics_fn(config, labels),
         callbacks=[EarlyStoppingCallback(early_stopping_patience=config.patience)],
-        class_weights=_class_weights(train_ds, labels) if config.class_weights else None,
+        **_loss_weights(config, train_ds, labels),
         full_lr=config.full_learning_rate
         if config.method == "lora" and config.full_layers
         else None,
@@ -65,7 +72,7 @@ def train(config: TrainConfig, output_dir: str | Path, *, resume: bool = False) 
     trainer.train(resume_from_checkpoint=_last_checkpoint(out) if resume else None)
     elapsed = time.time() - start
     dev = trainer.evaluate()
-    temperature, calib = _calibrate(trainer, dev_ds)
+    temperature, calib = _calibrate(trainer, dev_ds, labels if config.task == "stance" else ())
     peak_mb = _peak_rss_mb()
     summary = {
         "task": config.task,
@@ -86,6 +93,14 @@ def part_info(
     config: TrainConfig, labels: tuple[str, ...], temperature: float, summary: dict[str, Any]
 ) -> PartInfo:
     """The part's manifest: what prediction needs to read inputs as training did."""
+    extra = {
+        "window_stride": config.window_stride,
+        "mean_pool": config.mean_pool,
+        "context_chars": config.context_chars,
+        "dev_scores": summary,
+    }
+    if config.task == "tagger":  # roles read at markers; `temperature` is theirs
+        extra |= {"role_labels": list(ROLES), "span_temperature": summary["span_temperature"]}
     return PartInfo(
         task=config.task,
         labels=labels,
@@ -94,12 +109,7 @@ def part_info(
         context=config.context,
         merge_majorclaim=config.merge_majorclaim,
         temperature=temperature,
-        extra={
-            "window_stride": config.window_stride,
-            "mean_pool": config.mean_pool,
-            "context_chars": config.context_chars,
-            "dev_scores": summary,
-        },
+        extra=extra,
     )
 
 
@@ -108,6 +118,11 @@ def encode_datasets(
 ) -> tuple[Any, Any]:
     """(train, dev) datasets of the run's documents, encoded for the task."""
     train_docs, dev_docs = task_documents(config)
+    if config.task == "tagger":
+        return (
+            tagging.encode_tagger(train_docs, tokenizer, labels, config, training=True),
+            tagging.encode_tagger(dev_docs, tokenizer, labels, config, training=False),
+        )
     if config.task == "span":
         return (
             encode_spans(train_docs, tokenizer, labels, config),
@@ -119,6 +134,8 @@ def encode_datasets(
 
 
 def _build_model(config: TrainConfig, base: str, labels: tuple[str, ...]) -> torch.nn.Module:
+    if config.task == "tagger":
+        tagging.check_base(base)
     auto = auto_class(config.task)
     model = auto.from_pretrained(base, **label_kwargs(labels))
     if config.init_encoder:
@@ -133,8 +150,8 @@ def _build_model(config: TrainConfig, base: str, labels: tuple[str, ...]) -> tor
         return model
     from peft import LoraConfig, TaskType, get_peft_model
 
-    is_token = config.task == "span"
-    heads = ["classifier"] if is_token else ["classifier", "pooler"]
+    is_token = config.task in ("span", "tagger")
+    heads = HEADS.get(config.task, ["classifier", "pooler"])
     full = range(n_layers - config.full_layers, n_layers)
     if not 0 <= config.full_layers < n_layers:
         raise ValueError(f"full_layers must leave some of the {n_layers} layers to LoRA")
@@ -199,6 +216,7 @@ def _training_args(config: TrainConfig, out: Path, n_train: int) -> Any:
         seed=config.seed,
         dataloader_num_workers=0,
         train_sampling_strategy="group_by_length",  # similar lengths per batch: little padding
+        label_names=tagging.LABEL_NAMES if config.task == "tagger" else None,
     )
 
 
@@ -207,7 +225,8 @@ def _make_weighted_trainer() -> Any:
     from transformers import Trainer
 
     class _WeightedTrainer(Trainer):
-        """Cross-entropy with class weights: rare roles/stances are not drowned by the majority."""
+        """Cross-entropy with class weights: rare roles/stances are not drowned by the majority;
+        rows with an ``allowed`` mask train on the partial-label loss (``losses.py``)."""
 
         def __init__(
             self,
@@ -215,31 +234,21 @@ def _make_weighted_trainer() -> Any:
             class_weights: torch.Tensor | None = None,
             full_lr: float | None = None,
             distill: float = 0.0,
+            role_weights: torch.Tensor | None = None,
             **kw: Any,
         ):
             super().__init__(*args, **kw)
             self.class_weights, self.full_lr, self.distill = class_weights, full_lr, distill
+            self.role_weights = role_weights  # the tagger's roles (its BIO tags: class_weights)
 
         def create_optimizer(self, model: Any = None) -> Any:
             """The Trainer's optimizer, with its own rate for layers trained in full."""
             if self.optimizer is None and self.full_lr is not None:
                 opt_model: Any = self.model if model is None else model
                 decay = set(self.get_decay_parameter_names(opt_model))
-                groups: dict[tuple[float, float], list[torch.nn.Parameter]] = {}
-                for name, p in opt_model.named_parameters():
-                    if p.requires_grad:
-                        full = "modules_to_save" in name and ".layer." in name
-                        lr = self.full_lr if full else self.args.learning_rate
-                        wd = self.args.weight_decay if name in decay else 0.0
-                        groups.setdefault((lr, wd), []).append(p)
+                groups = _param_groups(opt_model, decay, self.args, self.full_lr)
                 cls, kwargs = self.get_optimizer_cls_and_kwargs(self.args, opt_model)
-                self.optimizer = cls(
-                    [
-                        {"params": ps, "lr": lr, "weight_decay": wd}
-                        for (lr, wd), ps in groups.items()
-                    ],
-                    **kwargs,
-                )
+                self.optimizer = cls(groups, **kwargs)
             return super().create_optimizer(model)
 
         def compute_loss(
@@ -249,37 +258,49 @@ def _make_weighted_trainer() -> Any:
             return_outputs: bool = False,
             num_items_in_batch: Any = None,
         ) -> Any:
+            if "role_positions" in inputs:  # the argument tagger (stance/training/tagging.py)
+                loss, outputs = tagging.loss_step(
+                    model, inputs, self.class_weights, self.role_weights
+                )
+                return (loss, outputs) if return_outputs else loss
             labels = inputs.pop("labels")
             teacher = inputs.pop("teacher", None)  # training rows only (stance.training.distill)
+            allowed = inputs.pop("allowed", None)  # rows with partial labels (encode.py)
             outputs = model(**inputs)
-            loss = mixed_loss(outputs.logits, labels, self.class_weights, teacher, self.distill)
+            loss = mixed_loss(
+                outputs.logits, labels, self.class_weights, teacher, self.distill, allowed
+            )
             return (loss, outputs) if return_outputs else loss
 
     return _WeightedTrainer
 
 
-def mixed_loss(
-    logits: torch.Tensor,
-    labels: torch.Tensor,
-    class_weights: torch.Tensor | None,
-    teacher: torch.Tensor | None = None,
-    distill: float = 0.0,
-) -> torch.Tensor:
-    """Class-weighted cross-entropy on gold labels; with a teacher, ``distill`` of the loss is
-    the cross-entropy toward its probabilities instead (Hinton et al. 2015, temperature 1).
-    """
-    weight = None if class_weights is None else class_weights.to(logits.device)
-    loss = torch.nn.functional.cross_entropy(
-        logits.view(-1, logits.shape[-1]), labels.view(-1), weight=weight, ignore_index=-100
-    )
-    if teacher is None or not distill:
-        return loss
-    soft = -(teacher.to(logits) * logits.log_softmax(-1)).sum(-1).mean()
-    return (1.0 - distill) * loss + distill * soft
+def _param_groups(model: Any, decay: set[str], args: Any, full_lr: float) -> list[dict[str, Any]]:
+    """Optimizer groups: layers trained in full (kept whole in a LoRA adapter) at ``full_lr``,
+    the rest at the run's rate; no weight decay outside ``decay``."""
+    groups: dict[tuple[float, float], list[torch.nn.Parameter]] = {}
+    for name, p in model.named_parameters():
+        if p.requires_grad:
+            full = "modules_to_save" in name and ".layer." in name
+            lr = full_lr if full else args.learning_rate
+            wd = args.weight_decay if name in decay else 0.0
+            groups.setdefault((lr, wd), []).append(p)
+    return [{"params": ps, "lr": lr, "weight_decay": wd} for (lr, wd), ps in groups.items()]
 
 
-def _class_weights(ds: Any, labels: tuple[str, ...]) -> torch.Tensor:
-    flat = np.array([x for row in ds["labels"] for x in (row if isinstance(row, list) else [row])])
+def _loss_weights(config: TrainConfig, ds: Any, labels: tuple[str, ...]) -> dict[str, Any]:
+    """The ``Trainer``'s class weights: of the labels (the tagger: its BIO tags) and, for the
+    tagger, of its roles."""
+    if not config.class_weights:
+        return {"class_weights": None}
+    weights = {"class_weights": _class_weights(ds, labels)}
+    if config.task == "tagger":
+        weights["role_weights"] = _class_weights(ds, ROLES, "role_labels")
+    return weights
+
+
+def _class_weights(ds: Any, labels: tuple[str, ...], column: str = "labels") -> torch.Tensor:
+    flat = np.array([x for row in ds[column] for x in (row if isinstance(row, list) else [row])])
     flat = flat[flat >= 0]
     counts = np.bincount(flat, minlength=len(labels)).astype(np.float64)
     weights = counts.sum() / (len(labels) * np.maximum(counts, 1.0))
@@ -291,12 +312,16 @@ def _collator(config: TrainConfig, tokenizer: Any) -> Any:
 
     if config.task == "span":
         return DataCollatorForTokenClassification(tokenizer)
+    if config.task == "tagger":
+        return tagging.collator(tokenizer)
     return DataCollatorWithPadding(tokenizer)
 
 
 def _metrics_fn(config: TrainConfig, labels: tuple[str, ...]) -> Any:
     from sklearn.metrics import f1_score
 
+    if config.task == "tagger":
+        return tagging.metrics_fn(labels)
     scored = list(range(len(labels)))
     if config.task == "span":
         scored = [i for i, t in enumerate(labels) if t != "O"]
@@ -316,24 +341,6 @@ def _metrics_fn(config: TrainConfig, labels: tuple[str, ...]) -> Any:
         }
 
     return compute
-
-
-def _calibrate(trainer: Any, dev_ds: Any) -> tuple[float, dict[str, float]]:
-    """Fit the temperature on dev logits; report ECE before and after."""
-    from stance.model.classifier import softmax
-    from stance.pipeline.decide import expected_calibration_error, fit_temperature
-
-    pred = trainer.predict(dev_ds)
-    logits = pred.predictions.reshape(-1, pred.predictions.shape[-1])
-    gold = pred.label_ids.reshape(-1)
-    keep = gold != -100
-    logits, gold = logits[keep], gold[keep]
-    temperature = fit_temperature(logits, gold)
-    ece = {}
-    for name, t in (("ece_before", 1.0), ("ece_after", temperature)):
-        probs = softmax(logits, t)
-        ece[name] = float(expected_calibration_error(probs.max(1), probs.argmax(1) == gold))
-    return temperature, {"temperature": round(temperature, 4), **ece}
 
 
 def _last_checkpoint(out: Path) -> str | bool:

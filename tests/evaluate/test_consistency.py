@@ -212,7 +212,7 @@ def _evaluate(
     import stance.evaluate.run as run
 
     data = _write(tmp_path / "probe.jsonl", ROWS)
-    monkeypatch.setattr(run, "load", lambda model: _fake_nlp(rule))
+    monkeypatch.setattr(run, "load", lambda model, **kw: _fake_nlp(rule))
     texts = ["tout à fait favorable", "totalement opposé", "oui, bravo", "non, hélas"] * 3
     train = (texts, ["favor", "against"] * 6)
     monkeypatch.setattr(run, "_baseline_data", lambda task: (*train, ["Il faut le faire"] * 12))
@@ -268,7 +268,7 @@ def test_the_file_is_checked_before_the_model_loads(
 ) -> None:
     import stance.evaluate.run as run
 
-    def no_load(model: Any) -> Any:
+    def no_load(model: Any, **kw: Any) -> Any:
         raise AssertionError("the model loaded before the file was read")
 
     monkeypatch.setattr(run, "load", no_load)

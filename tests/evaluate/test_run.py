@@ -143,7 +143,7 @@ def test_evaluate_model_component_report(tmp_path: Path, monkeypatch: pytest.Mon
         _role_doc("b", ("Claim : oui.", "claim"), ("Rien du tout.", "none")),
     ]
     data = Path(write_jsonl(docs, tmp_path / "gold.jsonl").split(":", 1)[1])
-    monkeypatch.setattr(run, "load", lambda model: _nlp(tmp_path, component=FakePair(ROLES)))
+    monkeypatch.setattr(run, "load", lambda model, **kw: _nlp(tmp_path, component=FakePair(ROLES)))
     rep = run.evaluate_model(None, "component", data, "jsonl", tmp_path / "out", baselines=False)
     # "Rien du tout." has no cue: the fake answers claim (first label)
     assert rep["n"] == 4 and rep["accuracy"] == pytest.approx(3 / 4)
@@ -160,9 +160,13 @@ def test_evaluate_model_span_report(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     docs = [Document("a", text, spans=spans), Document("b", "Rien à signaler ici .")]
     data = Path(write_jsonl(docs, tmp_path / "gold.jsonl").split(":", 1)[1])
     gold_docs = run._load_gold("jsonl", data, None, "auto")
-    monkeypatch.setattr(run, "load", lambda model: _nlp(tmp_path, span=FakeTagger(gold_docs)))
+    monkeypatch.setattr(run, "load", lambda model, **kw: _nlp(tmp_path, span=FakeTagger(gold_docs)))
     rep = run.evaluate_model(None, "span", data, "jsonl", tmp_path / "out", baselines=False)
     assert rep["span_f1_exact"] == 1.0 and rep["n_docs"] == 2
+    lines = (tmp_path / "out" / "tags.jsonl").read_text().splitlines()
+    tags = [json.loads(line) for line in lines]
+    assert len(tags) == 2 and all(t["gold"] == t["pred"] for t in tags)  # for paired tests
+    assert rep["extra"]["backend"] == "torch" and rep["extra"]["quantize"] is None
 
 
 def test_no_documents_is_an_error(tmp_path: Path) -> None:
@@ -209,7 +213,7 @@ def test_a_none_stance_on_binary_xstance_counts_as_wrong(
         part_paths={},
         config=SimpleNamespace(stance_threshold=0.0),
     )
-    monkeypatch.setattr(run, "load", lambda model: fake)
+    monkeypatch.setattr(run, "load", lambda model, **kw: fake)
     rep = run.evaluate_model(None, "stance", path, "xstance", tmp_path / "out", baselines=False)
     assert rep["labels"] == list(XS)
     assert rep["confusion"]["pred"] == ["favor", "against", "none"]

@@ -44,7 +44,7 @@ def _doc(**changes: object) -> Document:
         target="la taxe",
         sentences=sents,
         spans=(Span(8, 25, "claim", 0.8), Span(27, 48, "premise", 0.6)),
-        stance=DocStance("against", {"favor": 0.2, "against": 0.7, "none": 0.1}),
+        stance=DocStance("against", {"favor": 0.2, "against": 0.7, "none": 0.1}, (1,)),
         meta={"main_claims": [{"sentence": 0, "premises": [1]}]},
     )
     return replace(base, **changes)  # type: ignore[arg-type]
@@ -89,6 +89,13 @@ def test_badges_verdict_and_hover_scores() -> None:
     assert all("Contre 70" in b[1] for b in badges)
     assert 'class="verdict stance-against"' in html and "badge-lg" in html
     assert 'title="Thèse 90' in html  # role scores on hover, in the contract's order
+    assert re.search(r'Phrases décisives\u00a0: <a href="#[^"]+-s2">2</a>', html)
+
+
+def test_a_none_verdict_says_no_sentence_takes_a_side() -> None:
+    html = render_document(_doc(stance=DocStance("none", {"none": 0.9})))
+    assert "Aucune phrase ne prend position sur cette cible." in html
+    assert "Phrases décisives" not in html
 
 
 def test_no_target_means_no_badges_and_no_verdict() -> None:

@@ -25,7 +25,7 @@ def _numbers(lines: list[str]) -> list[str]:
 def test_sentences_are_numbered_from_one(capsys: pytest.CaptureFixture[str]) -> None:
     lines = _lines(capsys, [_doc()])
     assert _numbers(lines) == ["1", "2", "3"]
-    assert "stance toward « la taxe »: against (0.70)" in "\n".join(lines)
+    assert "stance toward « la taxe »: against (0.70), decided by #2" in "\n".join(lines)
 
 
 def test_boilerplate_rows_are_dimmed_and_show_no_stance() -> None:

@@ -221,3 +221,34 @@ def test_word_proba_uses_the_first_sub_token_and_the_temperature(tagger: TokenTa
     hot = TokenTagger(tagger.model, tagger.tokenizer, replace(tagger.info, temperature=3.0))
     (probs,) = hot.word_proba([words])
     np.testing.assert_allclose(probs, softmax(logits[first], 3.0), atol=1e-5)
+
+
+def test_argument_tagger_batches_documents_as_one_by_one(base: Path, tmp_path: Path) -> None:
+    """Windows of several documents, sorted and padded together, score as each document alone;
+    temperatures: roles the part's, tags ``span_temperature``; unread words are sure "O"."""
+    from stance.doc import Document
+    from stance.model.classifier import ArgumentTagger
+    from stance.model.part import load_part
+    from stance.segment import split_sentences
+    from tests.tiny import build_tagger_part
+
+    tagger = ArgumentTagger(*load_part(build_tagger_part(base, tmp_path / "tagger")))
+    texts = [" ".join(SENTENCES), "Bravo !", "", SENTENCES[0] + "\n\n" + SENTENCES[3]]
+    docs = [Document(str(i), t, sentences=tuple(split_sentences(t))) for i, t in enumerate(texts)]
+    together = tagger.predict(docs, batch_size=3)
+    for doc, got in zip(docs, together, strict=True):
+        (alone,) = tagger.predict([doc])
+        np.testing.assert_allclose(got.role_probs, alone.role_probs, atol=1e-5)
+        np.testing.assert_allclose(got.word_probs, alone.word_probs, atol=1e-5)
+        assert got.role_probs.shape == (len(doc.sentences), 3)
+        assert got.word_probs.shape == (len(got.words), len(tagger.labels))
+    assert together[2].role_probs.shape == (0, 3) and together[2].words == []
+    first = together[0]
+    sizes = [len(tagger.tokenizer(s.text)["input_ids"]) for s in docs[0].sentences]
+    assert first.truncated == [n > 40 for n in sizes] and any(first.truncated)  # LONG is cut
+    unread = first.word_probs[:, 0] == 1.0
+    assert unread.any() and (first.word_probs[unread].sum(1) == 1.0).all()
+    roles, tags, _ = tagger.logits(docs[:1])
+    np.testing.assert_allclose(first.role_probs, softmax(roles[0], 0.7), atol=1e-6)
+    read = ~np.isnan(tags[0]).any(1)
+    np.testing.assert_allclose(first.word_probs[read], softmax(tags[0][read], 0.8), atol=1e-6)

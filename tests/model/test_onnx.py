@@ -23,7 +23,7 @@ from stance.model.onnx import (
     open_onnx,
 )
 from stance.model.part import ModelError, PartInfo, load_part
-from tests.tiny import build_base, fine_tuned_part
+from tests.tiny import build_base, build_tagger_part, fine_tuned_part
 
 pytest.importorskip("onnxruntime")
 
@@ -111,6 +111,9 @@ def test_encoder_feeds_int64_arrays() -> None:
             names = ("input_ids", "attention_mask", "token_type_ids")
             return [type("I", (), {"name": n})() for n in names]
 
+        def get_outputs(self) -> list[Any]:
+            return [type("O", (), {"name": "logits"})()]
+
         def run(self, names: list[str], feed: dict[str, np.ndarray]) -> list[np.ndarray]:
             assert names == ["logits"]
             seen.update(feed)
@@ -167,3 +170,27 @@ def test_failed_export_leaves_no_cache_entry(
     with pytest.raises(RuntimeError, match="crashed"):
         cached_onnx(part)
     assert not [p for p in (tmp_path / "onnx").iterdir() if p.is_dir()]
+
+
+def test_a_tagger_part_exports_with_its_sentence_markers(tmp_path: Path) -> None:
+    """The tagger's graph takes the markers' positions (any number of sentences) and gives
+    both heads; the windows of several documents, padded, read as in torch."""
+    from stance.doc import Document
+    from stance.model.classifier import ArgumentTagger
+    from stance.segment import split_sentences
+
+    part = build_tagger_part(build_base(tmp_path / "base"), tmp_path / "tagger")
+    out = export_onnx_part(part, tmp_path / "onnx")
+    docs = [Document(str(i), t, sentences=tuple(split_sentences(t))) for i, t in enumerate(TEXTS)]
+    docs.append(Document("all", " ".join(TEXTS), sentences=tuple(split_sentences(" ".join(TEXTS)))))
+    want = ArgumentTagger(*load_part(part)).predict(docs)
+    encoder, tokenizer, info = open_onnx(out)
+    assert [i.name for i in encoder.session.get_inputs()] == [
+        "input_ids",
+        "attention_mask",
+        "role_positions",
+    ]
+    got = ArgumentTagger(encoder, tokenizer, info).predict(docs)
+    for a, b in zip(want, got, strict=True):
+        np.testing.assert_allclose(b.role_probs, a.role_probs, atol=1e-5)
+        np.testing.assert_allclose(b.word_probs, a.word_probs, atol=1e-5)

@@ -230,8 +230,22 @@ def test_auto_class_and_label_kwargs() -> None:
     assert auto_class("span") is AutoModelForTokenClassification
     assert auto_class("component") is AutoModelForSequenceClassification
     assert auto_class("stance") is AutoModelForSequenceClassification
+    assert auto_class("tagger").__name__ == "BertForArgumentTagging"
     assert label_kwargs(("favor", "against")) == {
         "num_labels": 2,
         "id2label": {0: "favor", 1: "against"},
         "label2id": {"favor": 0, "against": 1},
     }
+
+
+def test_tagger_checkpoint_without_manifest(base: Path, tmp_path: Path) -> None:
+    """A saved ``BertForArgumentTagging`` alone (no stance_part.json) reads as a tagger part."""
+    from tests.tiny import build_tagger_part
+
+    part = build_tagger_part(base, tmp_path / "tagger")
+    (part / "stance_part.json").unlink()
+    info = PartInfo.load(part)
+    assert info.task == "tagger" and info.labels[0] == "O"
+    assert info.extra["role_labels"] == ["claim", "premise", "none"]
+    model, _, loaded = load_part(part)
+    assert type(model).__name__ == "BertForArgumentTagging" and loaded == info

@@ -85,3 +85,16 @@ def test_ece_empty_input_and_mismatched_lengths() -> None:
     assert expected_calibration_error([], []) == 0.0
     with pytest.raises(ValueError, match="same length"):
         reliability_bins([0.5, 0.6], [True])
+
+
+def test_pick_threshold_abstains_only_when_it_helps() -> None:
+    from stance.pipeline.decide import pick_threshold
+
+    labels = ("favor", "against", "none")
+    # hesitant rows are gold none: abstaining under 0.5 gets them right
+    probs = np.array([[0.9, 0.05, 0.05], [0.05, 0.9, 0.05], [0.45, 0.35, 0.2], [0.3, 0.45, 0.25]])
+    threshold, f1 = pick_threshold(probs, np.array([0, 1, 2, 2]), labels)
+    assert 0.45 < threshold <= 0.9 and f1 == 1.0
+    # when the hesitant rows are right as they are, no threshold is adopted
+    threshold, f1 = pick_threshold(probs, np.array([0, 1, 0, 1]), labels)
+    assert threshold == 0.0 and f1 == 1.0

@@ -52,3 +52,38 @@ def test_export_cli(tiny_pipeline: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     manifest = json.loads((tmp_path / "x" / "stance_part.json").read_text())
     assert manifest["temperature"] == 1.0  # folded into the weights
+
+
+def test_a_tagger_exports_as_component_and_span(tmp_path: Path) -> None:
+    """The roles head as a sequence classifier that, on a one-sentence text, gives the
+    pipeline's role scores (temperature folded); the BIO head as a token classifier."""
+    import torch
+    from transformers import AutoModelForTokenClassification, AutoTokenizer, pipeline
+
+    from stance.model.part import PartInfo
+    from stance.model.windows import build_windows
+    from tests.tiny import build_tagger_pipeline
+
+    pipe = build_tagger_pipeline(tmp_path / "built")
+    nlp = stance.load(pipe)
+    text = "Il faut taxer le kérosène des avions."
+    roles = export_hf(pipe, "component", tmp_path / "component")
+    assert PartInfo.load(roles).task == "component" and PartInfo.load(roles).context == 0
+    clf = pipeline("text-classification", model=str(roles), device=-1, top_k=None)
+    theirs = {d["label"]: d["score"] for d in clf([text])[0]}
+    ours = nlp(text).sentences[0].role_scores
+    assert ours is not None and set(theirs) == set(ours)
+    np.testing.assert_allclose([theirs[k] for k in ours], list(ours.values()), atol=1e-5)
+
+    spans = export_hf(pipe, "span", tmp_path / "span")
+    assert PartInfo.load(spans).task == "span"
+    model = AutoModelForTokenClassification.from_pretrained(str(spans)).eval()
+    tokenizer = AutoTokenizer.from_pretrained(str(spans))
+    doc = stance.Document(id="x", text=text, sentences=nlp(text).sentences)
+    assert nlp.tagger is not None
+    (tagged,) = nlp.tagger.predict([doc])
+    with torch.no_grad():
+        probs = model(**tokenizer(text, return_tensors="pt")).logits.softmax(-1)[0].numpy()
+    (window,) = build_windows([doc], tokenizer, 40)
+    for word, pos in window.words:  # temperature folded: the tagger's word probabilities
+        np.testing.assert_allclose(probs[pos], tagged.word_probs[word], atol=1e-5)

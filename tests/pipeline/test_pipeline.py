@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -65,6 +66,15 @@ def test_long_sentence_is_windowed_not_truncated(tiny_pipeline: Path) -> None:
     assert "windowed" in doc.sentences[0].flags
 
 
+def test_without_a_target_the_stance_part_is_never_loaded(tiny_pipeline: Path) -> None:
+    nlp = stance.load(tiny_pipeline)
+    doc = nlp("Il faut agir. Le train pollue moins.")
+    assert doc.stance is None and all(s.role for s in doc.sentences)
+    assert "stance_model" not in vars(nlp)  # the cached part was never built
+    nlp("Il faut agir.", target="agir")
+    assert "stance_model" in vars(nlp)
+
+
 def test_single_task_checkpoint_loads(tiny_pipeline: Path) -> None:
     nlp = stance.load(tiny_pipeline / "stance")
     assert nlp.stance_model is not None
@@ -89,3 +99,89 @@ def test_broken_model_dirs_name_the_problem(
     with pytest.raises(ModelError) as err:
         stance.load(broken)("Il faut agir.")
     assert "component" in str(err.value)
+
+
+@pytest.fixture(scope="module")
+def tagger_pipeline(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.tiny import build_tagger_pipeline
+
+    return build_tagger_pipeline(tmp_path_factory.mktemp("tagger"))
+
+
+def _direct(model: Any, tokenizer: Any, info: Any, doc: Any) -> tuple[list[Any], list[Any]]:
+    """Roles and spans of one document from the tagger called by hand, one window at a time."""
+    import numpy as np
+    import torch
+
+    from stance.model.classifier import softmax
+    from stance.model.tasks import decode_spans, doc_words
+    from stance.model.windows import build_windows
+
+    words = doc_words(doc)
+    roles: list[Any] = [None] * len(doc.sentences)
+    probs = np.zeros((len(words), len(info.labels)))
+    for w in build_windows([doc], tokenizer, info.max_length):
+        ids = torch.tensor([w.input_ids])
+        with torch.no_grad():
+            out = model(input_ids=ids, role_positions=torch.tensor([w.markers]))
+        for j, s in enumerate(w.sentences):
+            roles[s] = softmax(out.role_logits[0, j].numpy(), info.temperature)
+        for word, pos in w.words:
+            probs[word] = softmax(out.logits[0, pos].numpy(), info.extra["span_temperature"])
+    tags = [info.labels[int(p.argmax())] for p in probs]
+    spans = decode_spans(doc.text, words, tags, [float(p.max()) for p in probs])
+    return roles, spans
+
+
+def test_a_tagger_part_gives_what_the_model_gives(tagger_pipeline: Path) -> None:
+    """Roles and spans from one tagger pass per window, batched across documents, are what
+    the model says window by window; the Document records stay the same shape."""
+    from stance.model.part import load_part
+
+    nlp = stance.load(tagger_pipeline)
+    assert set(nlp.part_paths) == {"tagger"}
+    texts = [TEXT, "Bonjour.", "", "Il faut agir maintenant. Le climat change.\n\n" + TEXT]
+    docs = list(nlp.pipe(texts, batch_size=3))
+    model, tokenizer, info = load_part(tagger_pipeline / "tagger")
+    assert any(len(w) > 1 for w in _windows(docs, tokenizer, info))  # windows of several
+    assert sum(len(d.spans) for d in docs) > 0
+    for doc in docs:
+        roles, spans = _direct(model, tokenizer, info, doc)
+        for s, want in zip(doc.sentences, roles, strict=True):
+            assert s.role_scores == pytest.approx(dict(zip(ROLES, want, strict=True)), abs=1e-5)
+            assert s.role == ROLES[int(want.argmax())]
+        assert [(p.start, p.end, p.label) for p in doc.spans] == [
+            (p.start, p.end, p.label) for p in spans
+        ]
+        assert [p.score for p in doc.spans] == pytest.approx([p.score for p in spans], abs=1e-5)
+        record = doc.to_dict()
+        assert record["stance"] is None and all(r["role"] in ROLES for r in record["sentences"])
+
+
+def _windows(docs: list[Any], tokenizer: Any, info: Any) -> list[tuple[int, ...]]:
+    from stance.model.windows import build_windows
+
+    return [w.sentences for w in build_windows(docs, tokenizer, info.max_length)]
+
+
+def test_a_tagger_replaces_component_and_span_unless_overridden(
+    tagger_pipeline: Path, tmp_path: Path
+) -> None:
+    """Parts listed beside a tagger are never loaded; a part given as override keeps its task."""
+    from stance.pipeline.config import PipelineConfig
+    from stance.pipeline.export import export_hf
+    from stance.pipeline.pipeline import Pipeline
+
+    config = PipelineConfig(parts={"tagger": "tagger", "component": "gone", "span": "gone"})
+    nlp = Pipeline(tagger_pipeline, config)
+    assert set(nlp.part_paths) == {"tagger"}  # "gone" would fail to load
+    alone = nlp("Il faut agir maintenant. Le climat change.")
+    roles_dir = export_hf(tagger_pipeline, "component", tmp_path / "roles")
+    mixed = Pipeline(tagger_pipeline, config, overrides={"component": roles_dir})
+    assert set(mixed.part_paths) == {"tagger", "component"}
+    doc = mixed("Il faut agir maintenant. Le climat change.")
+    assert doc.spans == alone.spans  # spans: still the tagger
+    assert mixed.component is not None
+    want = mixed.component.proba([s.text for s in doc.sentences])
+    for s, row in zip(doc.sentences, want, strict=True):
+        assert s.role_scores == pytest.approx(dict(zip(ROLES, row, strict=True)), abs=1e-5)

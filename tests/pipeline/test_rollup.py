@@ -46,3 +46,58 @@ def test_premises_link_to_nearest_claim_preceding_on_ties() -> None:
     # premise 2: claim 1 (dist 1); premise 3: tie between 1 and 4? dist 2 vs 1 -> claim 4
     assert links == [{"sentence": 1, "premises": [0, 2]}, {"sentence": 4, "premises": [3, 6]}]
     assert link_claims([_sent(0, "premise", FAVOR)]) == []
+
+
+NONE = {"favor": 0.1, "against": 0.1, "none": 0.8}
+
+
+def test_no_sentence_taking_a_side_gives_none_with_scores() -> None:
+    doc = document_stance([_sent(0, "claim", NONE), _sent(1, "premise", NONE)])
+    assert doc.label == "none" and doc.evidence == ()
+    assert doc.scores["none"] == pytest.approx(0.8)
+
+
+def test_whole_text_alone_cannot_take_a_side() -> None:
+    whole = Sentence(-1, 0, 1, "x", role="claim", role_scores={"claim": 1.0}, stance_scores=FAVOR)
+    assert document_stance([_sent(0, "claim", NONE), whole]).label == "none"
+    # ...but it votes once a sentence takes a side
+    doc = document_stance([_sent(0, "claim", NONE), _sent(1, "none", FAVOR), whole])
+    assert doc.label == "favor" and doc.evidence == (1,)
+
+
+def test_evidence_names_the_strongest_deciding_sentences() -> None:
+    sents = [
+        _sent(0, "premise", FAVOR),
+        _sent(1, "claim", FAVOR),
+        _sent(2, "none", FAVOR),
+        _sent(3, "claim", AGAINST, conf=0.5),
+        _sent(4, "claim", FAVOR, conf=0.8),
+        _sent(5, "claim", NONE),
+    ]
+    doc = document_stance(sents)
+    assert doc.label == "favor"
+    assert doc.evidence == (1, 4, 0)  # weights 1.0, 0.8, 0.6: the fourth favor sentence is left out
+
+
+def test_sentence_labels_decide_over_their_argmax() -> None:
+    """The pipeline's own (abstained) sentence label is the side a sentence takes."""
+    from dataclasses import replace
+
+    sent = replace(_sent(0, "claim", FAVOR), stance="none")
+    assert document_stance([sent]).label == "none"
+
+
+def test_evidence_round_trips_through_the_record() -> None:
+    from stance.doc import DocStance, Document
+
+    doc = Document(id="d", text="x", target="t", stance=DocStance("favor", FAVOR, (2, 0)))
+    rec = doc.to_dict()
+    assert rec["stance"]["evidence"] == [2, 0]
+    assert Document.from_dict(rec).stance == DocStance("favor", rec["stance"]["scores"], (2, 0))
+
+
+def test_a_lone_side_outweighed_by_none_gives_none() -> None:
+    """One narrative sentence taking a side does not outweigh claims that take none."""
+    sents = [_sent(0, "claim", NONE), _sent(1, "claim", NONE), _sent(2, "none", FAVOR)]
+    doc = document_stance(sents)
+    assert doc.label == "none" and doc.evidence == () and doc.scores["none"] > 0.5

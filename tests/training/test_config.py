@@ -115,3 +115,53 @@ def test_every_key_is_described() -> None:
         assert line.split()[0] == key and len(line.partition("  # ")[2]) > 8, line
     data = next(line for line in lines if line.startswith("data "))
     assert "tuple[str, ...]" in data and "[]" in data and "specs" in data
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[role_mix.sources]\nukp = 0.2\n", r"\[role_mix\]: unknown role_mix source 'ukp'"),
+        ("[role_mix.sources]\nxnli = 0.2\n", "unknown role_mix source 'xnli'; known: ukp-"),
+        ("[role_mix.sources]\nabstrct = 0\n", r"share must be in \(0, 10\]"),
+        ("[role_mix.sources]\nabstrct = 11.0\n", r"share must be in \(0, 10\]"),
+        ('[role_mix.sources]\nabstrct = "half"\n', "abstrct must be float, got 'half'"),
+        ("[role_mix]\nseed = 1\n", "sources: name at least one source"),
+        ("[role_mix]\nmax_row = 5\n[role_mix.sources]\nabstrct = 1\n", "did you mean 'max_rows'"),
+        ("[role_mix]\nmax_rows = -1\n[role_mix.sources]\nabstrct = 1\n", "cannot be negative"),
+        ("distill_lexical = 0.5\n[role_mix.sources]\nabstrct = 1\n", "without distillation"),
+        ("role_mix = {sources = {abstrct = 1}}\n[role_mix]\nseed = 1\n", "role_mix is given twice"),
+    ],
+)
+def test_a_bad_role_mix_table_fails(tmp_path: Path, text: str, message: str) -> None:
+    train, _, tables = text.partition("[role")
+    path = _toml(tmp_path, f'[train]\ntask = "component"\n{train}\n[role{tables}')
+    with pytest.raises(ConfigError, match=message):
+        load_config(path)
+
+
+def test_a_role_mix_is_for_roles_and_kept_in_the_run(tmp_path: Path) -> None:
+    import json
+
+    from stance.training.config import RoleMixConfig, role_mix_config
+
+    table = "[role_mix]\nmax_rows = 50\n[role_mix.sources]\nukp-sentential = 0.5\n"
+    with pytest.raises(ConfigError, match="for the component"):
+        load_config(_toml(tmp_path, f'[train]\ntask = "stance"\n{table}'))
+    config = load_config(_toml(tmp_path, f'[train]\ntask = "component"\n{table}'))
+    mix = role_mix_config(config)
+    assert mix == RoleMixConfig(sources={"ukp-sentential": 0.5}, max_rows=50)
+    assert mix.seed == 13 and mix.partial_rows
+    assert from_run(json.loads(json.dumps(config.to_dict()))) == config
+    assert role_mix_config(load_config(None)) is None
+
+
+def test_the_tagger_task(tmp_path: Path) -> None:
+    """Roles and spans in one model: a [role_mix] is allowed, sentence-head options are not."""
+    table = "[role_mix.sources]\nukp-sentential = 0.5\n"
+    config = load_config(_toml(tmp_path, f'[train]\ntask = "tagger"\n{table}'))
+    assert config.task == "tagger" and config.role_mix
+    for key in ("mean_pool", "probe_head"):
+        with pytest.raises(ConfigError, match=key):
+            load_config(None, {"task": "tagger", key: True, "method": "full"})
+    with pytest.raises(ConfigError, match="distill_lexical"):
+        load_config(None, {"task": "tagger", "distill_lexical": 0.5})

@@ -159,3 +159,30 @@ def test_long_paragraphs_become_overlapping_windows(tokenizer: Any) -> None:
     labelled = sum(lab != -100 for row in ds["labels"] for lab in row)
     assert labelled > len(doc_words(doc))  # words in the overlaps are labelled twice
     assert ds["labels"][0][1] == SPAN_TAGS_MERGED.index("B-claim")
+
+
+def _role_rows() -> list[Document]:
+    """Rows as the cross-lingual adapters give them: no sentence, the roles the gold allows."""
+    meta = [["claim", "premise"], ["none"], ["none", "claim"]]
+    return [
+        Document(id=f"r{i}", text=f"Phrase {i}.", meta={"role_labels": allowed})
+        for i, allowed in enumerate(meta)
+    ]
+
+
+def test_role_sets_get_an_allowed_mask(tokenizer: Any) -> None:
+    config = from_dict({"task": "component", "context": 1, "max_length": 64})
+    docs = component_docs()[:1] + _role_rows()
+    examples = pair_examples(docs, config, training=True)
+    assert [e.label for e in examples[-3:]] == ["claim|premise", "none", "claim|none"]
+    assert examples[-1].second == "[début] [phrase] [fin]"  # one sentence: paragraph edges
+    ds = encode_pairs(docs, tokenizer, ROLES, config, training=True)
+    assert ds["labels"][-3:] == [-100, 2, -100]
+    assert ds["allowed"][-3:] == [[1, 1, 0], [0, 0, 1], [1, 0, 1]]
+    n = len(docs[0].sentences)
+    assert ds["allowed"][:n] == [[int(i == j) for j in range(3)] for i in ds["labels"][:n]]
+    plain = encode_pairs(docs[:1], tokenizer, ROLES, config, training=True)
+    assert plain.column_names == ["input_ids", "attention_mask", "labels"]  # as ever
+    lexical = from_dict({**config.to_dict(), "distill_lexical": 0.5})
+    with pytest.raises(ValueError, match="one gold role per row"):
+        encode_pairs(docs, tokenizer, ROLES, lexical, training=True)

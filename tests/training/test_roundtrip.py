@@ -1,10 +1,11 @@
 """train → predict in memory → save → load (product path) → predict: the same numbers.
 
 One shared body for every part type, flair-style: component (sentence pair with context),
-stance ((target, text) pair) and span (token tagger). The predictions of the model still in
-memory at the end of ``train`` are taken just before it is saved, so a lossy save (a weight, a
-pooling layer, the tokenizer, the temperature or any ``PartInfo`` field not written or not read
-back) shows up as a difference against the loaded directory.
+stance ((target, text) pair), span (token tagger) and tagger (roles and spans in one pass). The
+predictions of the model still in memory at the end of ``train`` are taken just before it is
+saved, so a lossy save (a weight, a pooling layer, the tokenizer, the temperature or any
+``PartInfo`` field not written or not read back) shows up as a difference against the loaded
+directory.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ import pytest
 import stance
 import stance.training.trainer as trainer_module
 from stance.doc import Document
-from stance.model.classifier import PairClassifier, TokenTagger
+from stance.model.classifier import ArgumentTagger, PairClassifier, TokenTagger
 from stance.model.part import PartInfo, load_part
 from stance.model.tasks import component_inputs, doc_words
 from stance.pipeline.config import PipelineConfig
+from stance.pipeline.decide import THRESHOLDS
 from stance.pipeline.pipeline import Pipeline
 from stance.segment import split_sentences
 from stance.training.config import from_dict
@@ -60,6 +62,8 @@ CASES = [
     ("stance", "camembert", "lora+full"),
     ("span", "bert", "lora"),
     ("span", "camembert", "full"),
+    ("tagger", "bert", "full"),  # the tagger is a BERT: no CamemBERT case
+    ("tagger", "bert", "lora+full"),
 ]
 
 
@@ -103,6 +107,9 @@ def _raw(model: Any, tokenizer: Any, info: PartInfo) -> np.ndarray:
     """Logits (span: probabilities) straight from the classifiers, on inputs built as the
     pipeline builds them; at temperature 1, as a fitted temperature may flatten them."""
     info = replace(info, temperature=1.0)
+    if info.task == "tagger":  # word logits (its roles are compared through the pipeline)
+        docs = [Document(id="x", text=t, sentences=tuple(split_sentences(t))) for t in TEXTS]
+        return np.concatenate(ArgumentTagger(model, tokenizer, info).logits(docs)[1])
     if info.task == "span":
         words = []
         for text in TEXTS:
@@ -187,7 +194,7 @@ def _assert_same_docs(a: list[Document], b: list[Document]) -> None:
         )
         assert (x.stance is None) == (y.stance is None)
         if x.stance is not None and y.stance is not None:
-            assert x.stance.label == y.stance.label
+            assert (x.stance.label, x.stance.evidence) == (y.stance.label, y.stance.evidence)
             _assert_close_scores(x.stance.scores, y.stance.scores)
         assert x.meta.get("main_claims") == y.meta.get("main_claims")
 
@@ -226,11 +233,14 @@ def test_train_save_load_predicts_the_same(
     assert any(d.sentences for d in run.docs)
     if task == "stance":
         assert all(d.stance is not None for d in run.docs)
-    elif task == "component":
+        summary = json.loads((out / "train_summary.json").read_text(encoding="utf-8"))
+        assert summary["none_threshold"] in (0.0, *THRESHOLDS)  # chosen on dev (_calibrate)
+    elif task in ("component", "tagger"):
         assert all(s.role_scores for d in run.docs for s in d.sentences)
 
     # 3. plain transformers opens the checkpoint and computes the same logits
-    auto = AutoModelForTokenClassification if task == "span" else AutoModelForSequenceClassification
+    token = task in ("span", "tagger")  # a tagger opens as a plain span tagger
+    auto = AutoModelForTokenClassification if token else AutoModelForSequenceClassification
     opened = auto.from_pretrained(str(out)).eval()
     assert opened.config.num_labels == len(run.info.labels)
     assert opened.config.id2label == dict(enumerate(run.info.labels))

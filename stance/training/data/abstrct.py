@@ -1,7 +1,9 @@
 """AbstRCT-FR: medical abstracts in French, BIO over Claim and Premise (``abstrct``).
 
 One document per sentence (the files mark no abstract boundary), with its spans and the
-sentence role (the span covering most of its tokens). Id ``abstrct:<split>:<sentence>``.
+sentence role (the span covering most of its tokens): Claim → claim, Premise → premise, no
+span → none (full labels; genre ``medical`` in the roles mix, ``role_mix``). Id
+``abstrct:<split>:<sentence>``.
 The dev file is not valid UTF-8 at one byte: read it with ``encoding_errors="replace"``.
 """
 

@@ -7,7 +7,9 @@
   for C, ``["none", "premise"]`` for O. No stance. dev 7,057. Its 492 C rows are the very
   sentences of ``iam-stance`` dev: do not train on one and select on the other.
 
-Group = the topic.
+Group = the topic. Every row of the stance files is a claim sentence (``claim_label`` C), so
+the roles genre mix (``role_mix``, source ``iam-claims``, genre ``debate``) reads
+``stance_train.jsonl`` with the claims schema: role claim; the claims file never trains.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 Target = the topic (a motion), text = the candidate sentence. Label 1 = evidence for the
 topic → premise. Label 0 says only "not evidence": such a sentence may still be a claim, so
 the role is partial: ``meta["role_labels"]`` = ``["premise"]`` for 1 and ``["claim", "none"]``
-for 0 (the data README's "0 → none" would teach that claims are no argument). No stance.
+for 0 (the data README's "0 → none" would teach that claims are no argument; genre
+``evidence`` in the roles mix, ``role_mix``). No stance.
 Group = the topic (83 topics). train 4,065.
 """
 

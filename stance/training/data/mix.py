@@ -5,20 +5,23 @@ research sets in ``$STANCE_DATA_DIR`` (see ``registry``). Test splits are never 
 selection uses dev parts, or a split by question for X-Stance (which only ships validation
 rows here) so that dev measures generalisation to unseen questions. A stance recipe with a
 ``[mix]`` table trains on the cross-lingual transfer mix (``transfer.build_mix``) around the
-same pool, with the same dev.
+same pool, with the same dev; a roles recipe with a ``[role_mix]`` table adds other genres'
+train rows to its training data (``role_mix.build_role_mix``), with the same dev.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 from stance.doc import Document
-from stance.training.config import TrainConfig, mix_config
+from stance.training.config import TrainConfig, load_config, mix_config, role_mix_config
 from stance.training.data.base import json_lines, need
 from stance.training.data.registry import data_dir, load_dataset
+from stance.training.data.role_mix import build_role_mix, row_counts
 from stance.training.data.splits import (
     dev_question_keys,
     held_out_author,
@@ -41,13 +44,31 @@ def load_specs(specs: tuple[str, ...] | list[str]) -> list[Document]:
 
 
 def task_documents(config: TrainConfig) -> tuple[list[Document], list[Document]]:
-    """(train, dev) documents for the run: explicit specs or the task's defaults."""
+    """(train, dev) documents for the run: explicit specs or the task's defaults; a roles run
+    with a ``[role_mix]`` table trains on them plus the genre mix (``role_mix``)."""
     if config.data:
         train = load_specs(config.data)
         if config.dev_data:
-            return train, load_specs(config.dev_data)
-        return split_by_group(train, key="question_id", dev_fraction=0.15, seed=config.seed)
-    return DEFAULTS[config.task](config)
+            dev = load_specs(config.dev_data)
+        else:
+            train, dev = split_by_group(
+                train, key="question_id", dev_fraction=0.15, seed=config.seed
+            )
+    else:
+        train, dev = DEFAULTS[config.task](config)
+    roles = role_mix_config(config)
+    if roles is not None:
+        train = build_role_mix(train, roles, data_dir())
+    return train, dev
+
+
+def role_counts(recipe: str | Path) -> Counter[tuple[str, str, str, str]]:
+    """Training sentences of a roles recipe per source × genre × language × label
+    (``stance data stats --config``)."""
+    config = load_config(recipe)
+    if config.task not in ("component", "tagger"):
+        raise ValueError(f"{recipe}: not a roles recipe (task {config.task!r}, not component)")
+    return row_counts(task_documents(config)[0])
 
 
 def _component_defaults() -> tuple[list[Document], list[Document]]:
@@ -162,4 +183,6 @@ DEFAULTS: dict[str, Callable[[TrainConfig], Corpus]] = {  # task -> (train, dev)
     "component": lambda config: _component_defaults(),
     "span": lambda config: _span_defaults(),
     "stance": lambda config: stance_data(config),
+    # roles and spans at once: the roles data (PE-FR BIO paragraphs train both heads)
+    "tagger": lambda config: _component_defaults(),
 }

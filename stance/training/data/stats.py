@@ -56,13 +56,18 @@ def count_rows(
     return counts, notes
 
 
-def stats_table(counts: Counter[Key]) -> Any:
-    """A ``rich`` table: one line per source, language and split, one column per label."""
+def stats_table(
+    counts: Counter[Key],
+    columns: tuple[str, str, str] = ("source", "language", "split"),
+    caption: str = "rows: documents (sentences where sentences carry gold roles)",
+) -> Any:
+    """A ``rich`` table: one line per source, language and split (or the three ``columns`` the
+    keys start with, e.g. ``role_mix.row_counts``'s), one column per label."""
     from rich.table import Table
 
     labels = sorted({k[3] for k in counts}, key=_label_order)
-    table = Table(caption="rows: documents (sentences where sentences carry gold roles)")
-    for name in ("source", "language", "split"):
+    table = Table(caption=caption)
+    for name in columns:
         table.add_column(name)
     for label in [*labels, "total"]:
         table.add_column(label, justify="right")

@@ -57,6 +57,20 @@ def xnli_heldout(idx: int | str) -> bool:
     return int(digest, 16) % 1000 < XNLI_HELDOUT * 1000
 
 
+def write_xnli_heldout(path: Path) -> Path:
+    """The French XNLI rows of the held-out premises, as an XNLI file the harness reads."""
+    import json
+
+    from stance.training.data.registry import data_dir
+
+    source = data_dir() / "xling/xnli/dev.fr.jsonl"
+    lines = [line for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
+    kept = [line for line in lines if xnli_heldout(json.loads(line)["idx"])]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return path
+
+
 def xnli_halves(docs: Sequence[Document]) -> tuple[list[Document], list[Document]]:
     """(training rows in every language, French rows of the held-out half)."""
     train = [d for d in docs if not xnli_heldout(d.meta["group"])]
@@ -78,7 +92,7 @@ def build_mix(
     for name in MIX_SOURCES:  # a fixed order: the same table gives the same rows
         if name in mix.sources:
             rows = pool[name] if name in POOL_SOURCES else source_rows(name, root)
-            chosen += take_share(rows, mix.sources[name], _seed(mix.seed, name))
+            chosen += take_share(rows, mix.sources[name], source_seed(mix.seed, name))
     if mix.max_rows and len(chosen) > mix.max_rows:
         keep = sorted(random.Random(mix.seed).sample(range(len(chosen)), mix.max_rows))
         chosen = [chosen[i] for i in keep]
@@ -126,5 +140,6 @@ def row_counts(docs: Sequence[Document]) -> Counter[tuple[str, str]]:
     return Counter((str(d.meta.get("source")), str(d.meta.get("language"))) for d in docs)
 
 
-def _seed(seed: int, name: str) -> int:
+def source_seed(seed: int, name: str) -> int:
+    """The sampling seed of one source: the table's seed and the source's name."""
     return seed * 1_000_003 + int(hashlib.sha256(name.encode()).hexdigest()[:8], 16)

@@ -4,7 +4,9 @@ Target = the topic (8 topics, e.g. "abortion"), text = the sentence (tokenised).
 Stance: Argument_for → favor, Argument_against → against, NoArgument → none.
 Roles: the corpus says *argument* or not, never claim vs premise, so the role is partial:
 ``meta["role_labels"]`` = ``["claim", "premise"]`` for an argument, ``["none"]`` for
-NoArgument (no gold ``Sentence`` role). Group = the topic. train 18,336 / val (dev) 2,042.
+NoArgument (no gold ``Sentence`` role): an argument trains on the partial-label loss
+(genre ``web`` in the roles mix, ``role_mix``). Group = the topic. train 18,336 / val (dev)
+2,042.
 """
 
 from __future__ import annotations

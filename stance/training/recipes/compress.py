@@ -25,7 +25,7 @@ from stance.model.part import PartInfo, auto_class, label_kwargs
 from stance.model.pooling import add_mean_pool_layer
 
 LINEARS = r".*encoder\.layer\.\d+\..*(query|key|value|dense)$"
-WHOLE = ["classifier", "pooler", "LayerNorm"]
+WHOLE = ["classifier", "role_classifier", "pooler", "LayerNorm"]  # stored whole
 
 
 def lowrank_factors(delta: torch.Tensor, rank: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -54,7 +54,7 @@ def adapter_from_full(full: Path, out: Path, rank: int) -> dict[str, float]:
         add_mean_pool_layer(base)
         _check_pooling(base, tuned)
     config = LoraConfig(
-        task_type=TaskType.TOKEN_CLS if info.task == "span" else TaskType.SEQ_CLS,
+        task_type=TaskType.TOKEN_CLS if info.task in ("span", "tagger") else TaskType.SEQ_CLS,
         r=rank,
         lora_alpha=rank,  # scaling 1: B @ A is the delta itself
         lora_dropout=0.0,

@@ -76,15 +76,27 @@ def heal_adapter(
         )
         trainer.train()
         dev = trainer.evaluate()
-        temperature, calib = _calibrate(trainer, dev_ds)
-    peft_config = trainer.model.peft_config["default"]  # peft appends its heads on each load
+        temperature, calib = _calibrate(trainer, dev_ds, info.labels * (config.task == "stance"))
+    healing = {"epochs": epochs, "learning_rate": learning_rate, "distill": distill, **changes}
+    # the threshold is chosen on dev for this adapter (build_default ships it)
+    extra = {**info.extra, "healed": healing, **_pick(calib, "none_threshold")}
+    _save_healed(
+        trainer.model, adapter, dataclasses.replace(info, temperature=temperature, extra=extra)
+    )
+    return {"dev_macro_f1": float(dev.get("eval_macro_f1", np.nan)), **calib}
+
+
+def _pick(scores: Mapping[str, float], *keys: str) -> dict[str, float]:
+    return {k: scores[k] for k in keys if k in scores}
+
+
+def _save_healed(model: Any, adapter: Path, info: PartInfo) -> None:
+    """The healed LoRA adapter and its manifest, in place of the cut one."""
+    peft_config = model.peft_config["default"]  # peft appends its heads on each load
     peft_config.modules_to_save = list(dict.fromkeys(peft_config.modules_to_save))
     peft_config.inference_mode = True
-    trainer.model.save_pretrained(str(adapter), safe_serialization=True)
-    healing = {"epochs": epochs, "learning_rate": learning_rate, "distill": distill, **changes}
-    extra = {**info.extra, "healed": healing}
-    dataclasses.replace(info, temperature=temperature, extra=extra).save(adapter)
-    return {"dev_macro_f1": float(dev.get("eval_macro_f1", np.nan)), **calib}
+    model.save_pretrained(str(adapter), safe_serialization=True)
+    info.save(adapter)
 
 
 def _healing_config(full: Path, changes: Mapping[str, Any]) -> TrainConfig:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from stance.doc import Document
 from stance.training.data.mix import _detokenise, stance_pool, with_french_questions
 from stance.training.data.registry import load_dataset
 from stance.training.data.splits import question_key
@@ -67,3 +70,14 @@ def test_held_out_authors_stay_out_of_the_pool_on_request(data_root: Path) -> No
 def test_pe_fr_tokens_are_written_back_as_prose() -> None:
     text = "De nos jours , l' ordinateur ( un outil ) aide ."
     assert _detokenise(text) == "De nos jours, l'ordinateur (un outil) aide."
+
+
+def test_every_task_has_default_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tagger reads the roles task's data (PE-FR paragraphs train both its heads)."""
+    import stance.training.data.mix as mix
+    from stance.training.config import TASKS, TrainConfig
+
+    assert set(mix.DEFAULTS) == set(TASKS)
+    roles = ([Document("train", "a")], [Document("dev", "b")])
+    monkeypatch.setattr(mix, "_component_defaults", lambda: roles)
+    assert mix.DEFAULTS["tagger"](TrainConfig(task="tagger")) == roles

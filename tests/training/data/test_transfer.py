@@ -15,6 +15,7 @@ from stance.training.data.transfer import (
     POOL_SOURCES,
     SOURCES,
     take_share,
+    write_xnli_heldout,
     xnli_dev,
     xnli_halves,
     xnli_heldout,
@@ -28,7 +29,7 @@ def test_every_mix_source_is_read_here() -> None:
     assert set(MIX_SOURCES) == set(SOURCES) | set(POOL_SOURCES)
 
 
-def test_no_language_of_a_held_out_xnli_pair_trains(data_root: Path) -> None:
+def test_no_language_of_a_held_out_xnli_pair_trains(data_root: Path, tmp_path: Path) -> None:
     docs = load_dataset("xnli", data_root, split="dev")
     train, dev = xnli_halves(docs)
     assert {d.meta["language"] for d in dev} == {"fr"}
@@ -44,6 +45,9 @@ def test_no_language_of_a_held_out_xnli_pair_trains(data_root: Path) -> None:
                                                           ("fr", "de", "en", "es")}  # fmt: skip
     assert [d.id for d in xnli_dev(data_root)] == [d.id for d in dev]
     assert all(xnli_heldout(i) == xnli_heldout(i - i % 3) for i in range(300))
+    # the file the evaluation reads holds exactly the held-out French rows
+    written = load_dataset("xnli", write_xnli_heldout(tmp_path / "x" / "heldout.jsonl"))
+    assert sorted(d.meta["group"] for d in written) == sorted(d.meta["group"] for d in dev)
 
 
 def test_the_recipe_builds_the_transfer_mix(data_root: Path) -> None:

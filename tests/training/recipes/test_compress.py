@@ -95,3 +95,32 @@ def test_lowrank_factors_is_the_truncated_svd() -> None:
     s = torch.linalg.svdvals(delta.double())
     err = torch.linalg.matrix_norm((delta - b1 @ a1).double(), ord=2)
     assert float(err) == pytest.approx(float(s[1]), rel=1e-4)
+
+
+def test_a_tagger_keeps_both_heads_and_its_pooler(tmp_path: Path) -> None:
+    """The tagger's roles head and pooler are stored whole, as its BIO head: the adapter
+    predicts what the full part predicts, roles and tags."""
+    import numpy as np
+
+    from stance.doc import Document
+    from stance.model.classifier import ArgumentTagger
+    from stance.model.tagger import BertForArgumentTagging
+    from stance.segment import split_sentences
+    from tests.tiny import build_tagger_part
+
+    base = build_base(tmp_path / "base")
+    part = build_tagger_part(base, tmp_path / "full")
+    model = BertForArgumentTagging.from_pretrained(str(part))
+    gen = torch.Generator().manual_seed(1)
+    with torch.no_grad():  # a rank-1 change to one encoder layer, as training would make
+        query = model.bert.encoder.layer[0].attention.self.query
+        query.weight += torch.randn(32, 1, generator=gen) @ torch.randn(1, 32, generator=gen)
+    model.save_pretrained(str(part))
+    kept = adapter_from_full(part, tmp_path / "adapter", rank=2)
+    assert kept["delta_energy_kept"] == pytest.approx(1.0, abs=1e-6)
+    text = " ".join(TEXTS)
+    docs = [Document("d", text, sentences=tuple(split_sentences(text)))]
+    (want,) = ArgumentTagger(*load_part(part)).predict(docs)
+    (got,) = ArgumentTagger(*load_part(tmp_path / "adapter")).predict(docs)
+    np.testing.assert_allclose(got.role_probs, want.role_probs, atol=1e-5)
+    np.testing.assert_allclose(got.word_probs, want.word_probs, atol=1e-5)
