@@ -20,9 +20,16 @@ import typer
 
 
 def task_name(value: str | None) -> str | None:
-    """``roles`` is the user's word for the claim/premise/none task; ``component`` its old name."""
+    """``roles`` is the user's word for the claim/premise/none task; ``component`` its old name.
+
+    ``tagger`` is refused: evaluate and export name the task of a tagger part they serve.
+    """
     if value is None:
         return None
+    if value == "tagger":  # a tagger part serves two tasks: the user names which
+        raise typer.BadParameter(
+            "'tagger': choose roles (or component) for a tagger's roles, span for its BIO spans"
+        )
     name = {"roles": "component"}.get(value, value)
     if name not in ("component", "span", "stance"):
         raise typer.BadParameter(f"{value!r}: choose roles (or component), span or stance")

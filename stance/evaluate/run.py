@@ -3,24 +3,35 @@
 The label set comes from the data format, fixed in advance (``harness.LABEL_SETS``): for
 X-Stance, which is binary, the model's argmax is taken over {favor, against} only — its
 official metric — and the probabilities are renormalised over that set.
+
+Roles and spans come from the part that gives them in ``stance label`` (``Pipeline.process``):
+the ``component`` / ``span`` part, else the pipeline's argument tagger (``tagger`` part, or a
+single ``stance train --task tagger`` run), read in its windows of sentences as the pipeline
+reads it. ``--task tagger`` is refused: a tagger is scored one task at a time.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from stance.doc import Document
-from stance.model.classifier import softmax
-from stance.model.part import ModelError
+from stance.model.classifier import ArgumentTagger, PairClassifier, TokenTagger, softmax
+from stance.model.part import TAGGER, ModelError
 from stance.model.tasks import component_inputs, decode_spans, doc_words, word_tags
+from stance.pipeline.config import DOC_BATCH
 from stance.pipeline.decide import abstain
 from stance.pipeline.pipeline import Pipeline, load
 from stance.training.data.registry import load_dataset
 
 STANCE_PARTITION_KEYS = ("topic", "target_name", "language")
+TAGGER_REFUSED = (
+    "--task tagger: a tagger is scored one task at a time, as `stance label` uses it: "
+    "--task component (its roles, on role data) or --task span (its BIO spans, on BIO data)"
+)
 
 
 def evaluate_model(
@@ -39,6 +50,8 @@ def evaluate_model(
     """Score ``model`` on gold ``data``, run as ``stance label --backend --quantize`` runs it."""
     from stance.evaluate.harness import evaluate_predictions, label_set
 
+    if task == TAGGER:
+        raise ValueError(TAGGER_REFUSED)
     runs_on: dict[str, Any] = {"backend": backend, "quantize": quantize}  # for load(), extra
     if data_format == "consistency":
         return _evaluate_consistency(model, task, data, out, baselines, runs_on)
@@ -50,7 +63,7 @@ def evaluate_model(
         return _evaluate_span(nlp, docs, out, baselines, runs_on)
     labels = tuple(label_set(data_format, task, data))
     (gold, raw_logits, part_labels, texts, targets), parts = _task_predictions(nlp, task, docs)
-    part = nlp.component if task == "component" else nlp.stance_model
+    name, part = role_part(nlp) if task == "component" else (task, nlp.stance_model)
     assert part is not None
     probs = softmax(raw_logits, part.info.temperature)
     # the label `stance predict` gives (the pipeline's abstain threshold included); one outside
@@ -76,7 +89,7 @@ def evaluate_model(
         extra={
             "data": str(data),
             "data_format": data_format,
-            "model": str(nlp.part_paths.get(task, nlp.directory)),  # the part scored
+            "model": str(nlp.part_paths.get(name, nlp.directory)),  # the part scored
             "temperature": part.info.temperature,
             **runs_on,
         },
@@ -144,10 +157,21 @@ def _load_gold(fmt: str, data: Path, split: str | None, errors: str) -> list[Doc
 Predictions = tuple[list[str], np.ndarray, tuple[str, ...], list[str], list[str] | None]
 
 
+def role_part(nlp: Pipeline) -> tuple[str, PairClassifier | ArgumentTagger]:
+    """The part that gives roles in ``Pipeline.process``: ``component``, else the tagger."""
+    if nlp.component is not None:
+        return "component", nlp.component
+    if nlp.tagger is not None:
+        return TAGGER, nlp.tagger
+    raise ModelError(f"{nlp.directory}: no component part (nor a tagger part)")
+
+
 def component_predictions(nlp: Pipeline, docs: list[Document]) -> Predictions:
-    part = nlp.component
-    if part is None:
-        raise ModelError(f"{nlp.directory}: no component part")
+    """Role logits of the gold sentences (texts: the sentences), from ``role_part``."""
+    name, part = role_part(nlp)
+    if name == TAGGER:
+        return tagger_role_predictions(cast(ArgumentTagger, part), docs)
+    part = cast(PairClassifier, part)
     firsts: list[str] = []
     seconds: list[str] = []
     gold: list[str] = []
@@ -158,6 +182,22 @@ def component_predictions(nlp: Pipeline, docs: list[Document]) -> Predictions:
         gold += [s.role or "none" for s in doc.sentences]
     logits, _ = part.logits(firsts, seconds if part.info.context > 0 else None, long_side="first")
     return gold, logits, part.labels, firsts, None
+
+
+def tagger_role_predictions(part: ArgumentTagger, docs: list[Document]) -> Predictions:
+    """The tagger's role logits of the gold sentences, each read in its window of neighbours
+    (``ArgumentTagger.predict`` scales them by the same temperature for the pipeline)."""
+    roles = [r for chunk in _chunks(docs) for r in part.logits(chunk)[0]]
+    sentences = [s for d in docs for s in d.sentences]
+    logits = np.concatenate(roles) if roles else np.zeros((0, len(part.role_labels)))
+    gold = [s.role or "none" for s in sentences]
+    return gold, logits, part.role_labels, [s.text for s in sentences], None
+
+
+def _chunks(docs: list[Document]) -> list[list[Document]]:
+    """The documents as ``Pipeline.pipe`` hands them to the tagger: its windows are batched
+    by length within a chunk, so int8 activation scales are those of ``stance label``."""
+    return [docs[lo : lo + DOC_BATCH] for lo in range(0, len(docs), DOC_BATCH)]
 
 
 def stance_predictions(nlp: Pipeline, docs: list[Document]) -> Predictions:
@@ -202,19 +242,38 @@ def _baseline_data(
     return [d.text for d in rows], labels, [d.target or "" for d in rows]
 
 
+SpanPredictions = tuple[str, list[list[tuple[int, int]]], list[np.ndarray], tuple[str, ...]]
+
+
+def span_predictions(nlp: Pipeline, docs: list[Document]) -> SpanPredictions:
+    """The part scored, each document's words, their BIO probabilities and the part's tags.
+
+    As in ``Pipeline.process``: the ``span`` part reads whole texts; else the tagger reads the
+    sentences ``stance label`` cuts (``split_sentences``, not the gold ones) in its windows.
+    """
+    from stance.segment import split_sentences
+
+    if nlp.span is not None:
+        part: TokenTagger = nlp.span
+        offsets = [doc_words(d) for d in docs]
+        words = [[d.text[a:b] for a, b in offs] for d, offs in zip(docs, offsets, strict=True)]
+        return "span", offsets, part.word_proba(words), part.labels
+    if nlp.tagger is not None:
+        cut = [replace(d, sentences=tuple(split_sentences(d.text))) for d in docs]
+        tagged = [t for chunk in _chunks(cut) for t in nlp.tagger.predict(chunk)]
+        return TAGGER, [t.words for t in tagged], [t.word_probs for t in tagged], nlp.tagger.labels
+    raise ModelError(f"{nlp.directory}: no span part (nor a tagger part)")
+
+
 def _evaluate_span(
     nlp: Pipeline, docs: list[Document], out: Path, baselines: bool, runs_on: dict[str, Any]
 ) -> dict[str, Any]:
     from stance.evaluate.harness import evaluate_spans
 
-    part = nlp.span
-    if part is None:
-        raise ModelError(f"{nlp.directory}: no span part")
-    offsets = [doc_words(d) for d in docs]
-    words = [[d.text[a:b] for a, b in offs] for d, offs in zip(docs, offsets, strict=True)]
+    name, offsets, word_probs, labels = span_predictions(nlp, docs)
     gold_tags, pred_tags, gold_spans, pred_spans = [], [], [], []
-    for doc, offs, probs in zip(docs, offsets, part.word_proba(words), strict=True):
-        tags = [part.labels[int(p.argmax())].replace("majorclaim", "claim") for p in probs]
+    for doc, offs, probs in zip(docs, offsets, word_probs, strict=True):
+        tags = [labels[int(p.argmax())].replace("majorclaim", "claim") for p in probs]
         pred_tags.append(tags)
         gold_tags.append(word_tags(doc, offs, merge_majorclaim=True))
         pred_spans.append([(s.start, s.end, s.label) for s in decode_spans(doc.text, offs, tags)])
@@ -228,7 +287,7 @@ def _evaluate_span(
         pred_tags,
         out_dir=out,
         extra={
-            "model": str(nlp.part_paths.get("span", nlp.directory)),
+            "model": str(nlp.part_paths.get(name, nlp.directory)),
             "n_docs": len(docs),
             **runs_on,
         },
