@@ -2,6 +2,7 @@
 
     python scripts/build_default.py                 # train all three tasks, assemble, evaluate
     python scripts/build_default.py --skip-train    # re-assemble from the runs in runs/
+    python scripts/build_default.py --roles tagger  # roles and spans from one argument tagger
 
 Trains each task with ``scripts/configs/<task>.toml`` into ``runs/<task>/`` (standard
 checkpoints, gitignored); a fully fine-tuned run is turned into a low-rank LoRA adapter
@@ -11,6 +12,10 @@ optionally trained briefly toward the full run (``[ship] heal_*``,
 safetensors) into ``models/default/<task>/`` with their manifest and model card, writes
 ``pipeline.json``, and
 scores every part on dev with the evaluation harness (reports in ``runs/reports/``).
+
+With ``--roles tagger`` one ``tagger`` part (``scripts/configs/tagger.toml``, into
+``runs/tagger/``) replaces the ``component`` and ``span`` parts (``default_roles.py``): it
+is shipped the same way and scored on their dev sets (reports in ``runs/reports-tagger/``).
 """
 
 from __future__ import annotations
@@ -22,17 +27,30 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from default_roles import (
+    ROLES,
+    TAGGER,
+    card_note,
+    card_rows,
+    parts_to_train,
+    reports_dir,
+    shipped_parts,
+    tasks_to_score,
+)
+
 if TYPE_CHECKING:
     from stance.training.config import ShipConfig
 
 ROOT = Path(__file__).resolve().parents[1]
+CONFIGS = ROOT / "scripts/configs"
 TASKS = ("component", "span", "stance")
-TRAIN_ORDER = ("span", "component", "stance")  # the roles part learns from the span part
+TRAIN_ORDER = ("span", "component", TAGGER, "stance")  # the roles part learns from the span part
 # task -> (name, format, path relative to the data dir, split)
 DEV_EVALS: dict[str, list[tuple[str, str, str, str | None]]] = {
     "component": [
         ("pe-fr-sentences", "pe-fr-sentences", "pe_fr/sentences.tsv", "dev"),
         ("pe-fr-bio", "pe-fr-bio", "pe_fr/dev_PE.fr", None),
+        ("roles-articles", "jsonl", "ROLES_PROBE", None),  # our articles (data/probes/README.md)
     ],
     "span": [
         ("pe-fr-bio", "pe-fr-bio", "pe_fr/dev_PE.fr", None),
@@ -56,7 +74,7 @@ DEV_EVALS: dict[str, list[tuple[str, str, str, str | None]]] = {
 
 def recipe(task: str) -> Path:
     """The task's TOML recipe: ``[train]`` (``TrainConfig``) and ``[ship]`` (``ShipConfig``)."""
-    return ROOT / "scripts/configs" / f"{task}.toml"
+    return CONFIGS / f"{task}.toml"
 
 
 def train_task(task: str, runs: Path) -> None:
@@ -194,6 +212,7 @@ def evaluate_all(model: Path, reports: Path, tasks: tuple[str, ...] = TASKS) -> 
         "XSTANCE_STATEMENTS": reports / "xstance_statements.jsonl",
         "XNLI_HELDOUT": reports / "xnli_fr_heldout.jsonl",
         "PROBE": ROOT / "data/probes/stance_targets.jsonl",
+        "ROLES_PROBE": ROOT / "data/probes/roles_articles.jsonl",
     }
     if "stance" in tasks:
         from stance.training.data.transfer import write_xnli_heldout
@@ -234,11 +253,7 @@ def add_scores_to_cards(model: Path, scores: dict[str, float]) -> None:
             if task == "stance" and threshold
             else ""
         )
-        rows = [
-            f"| {k.split('/', 1)[1]} | {v:.4f} |"
-            for k, v in scores.items()
-            if k.startswith(task + "/")
-        ]
+        rows = card_rows(task, scores)
         card = model / task / "README.md"
         text = card.read_text(encoding="utf-8").split("\n## Harness dev scores")[0]
         section = [
@@ -246,7 +261,7 @@ def add_scores_to_cards(model: Path, scores: dict[str, float]) -> None:
             "## Harness dev scores",
             "",
             "Macro-F1 over the fixed label set of each "
-            f"format (`stance evaluate`; span rows add component F1).{abstains}",
+            f"format (`stance evaluate`; span rows add component F1).{abstains}{card_note(task)}",
             "",
             "| data / metric | value |",
             "|---|---|",
@@ -287,22 +302,31 @@ def main() -> None:
     )
     parser.add_argument("--runs", type=Path, default=ROOT / "runs")
     parser.add_argument("--out", type=Path, default=ROOT / "models/default")
-    parser.add_argument("--tasks", nargs="*", choices=TASKS, default=list(TASKS))
+    parser.add_argument("--tasks", nargs="*", choices=(*TASKS, TAGGER), default=list(TASKS))
+    parser.add_argument(
+        "--roles",
+        choices=ROLES,
+        default="parts",
+        help="roles and spans from the component and span parts, or from one tagger part "
+        "(then --tasks component/span name it)",
+    )
     parser.add_argument("--skip-train", action="store_true")
     parser.add_argument("--skip-eval", action="store_true")
     args = parser.parse_args()
-    check_recipes(args.tasks)
-    for task in sorted(args.tasks, key=TRAIN_ORDER.index):
+    tasks = parts_to_train(args.tasks, args.roles)
+    check_recipes(list(tasks))
+    for task in sorted(tasks, key=TRAIN_ORDER.index):
         if args.skip_train:
             if (args.runs / task).is_dir():  # the recipe's [ship] rank may have changed
                 ship_adapter(task, args.runs / task)
         else:
             train_task(task, args.runs)
-    parts = tuple(t for t in TASKS if (args.runs / t / "adapter").exists())
+    parts = shipped_parts(args.runs, args.roles)
     assemble(args.runs, args.out, parts)
+    reports = reports_dir(args.runs, args.roles)
     if not args.skip_eval:
-        evaluate_all(args.out, args.runs / "reports", tuple(args.tasks))
-    saved = args.runs / "reports" / "dev_scores.json"
+        evaluate_all(args.out, reports, tasks_to_score(tasks, parts, reports, args.roles))
+    saved = reports / "dev_scores.json"
     if saved.exists():
         add_scores_to_cards(args.out, json.loads(saved.read_text()))
 
