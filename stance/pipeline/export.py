@@ -108,10 +108,8 @@ def export_onnx(
     that ``stance.load(out, backend="onnx")`` runs the whole pipeline from the export."""
     nlp = load(model)
     paths = nlp.part_paths
-    if task is not None:
-        if task not in paths:
-            raise ModelError(f"{nlp.directory}: the pipeline has no {task!r} part")
-        return export_onnx_part(paths[task], out, quantize)
+    if task is not None:  # roles or spans of a tagger: the whole tagger (both heads)
+        return export_onnx_part(part_path(model, task), out, quantize)
     for name, src in paths.items():
         export_onnx_part(src, out / name, quantize)
     config = asdict(nlp.config)

@@ -166,3 +166,8 @@ def _exports(out: Path, tmp_path: Path, doc: Document) -> None:
     assert [s.role for s in again.sentences] == [s.role for s in doc.sentences]
     assert again.stance is not None and doc.stance is not None
     assert again.stance.label == doc.stance.label
+    # one task of a tagger pipeline: the tagger itself (both heads), which loads on its own
+    roles_onnx = export_onnx(out, tmp_path / "onnx-roles", task="component")
+    assert PartInfo.load(roles_onnx).task == "tagger"
+    alone = stance.load(roles_onnx, backend="onnx")(TEXT)
+    assert [s.role for s in alone.sentences] == [s.role for s in doc.sentences]
