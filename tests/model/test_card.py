@@ -80,3 +80,15 @@ def test_card_for_an_unknown_task_still_renders(tmp_path: Path) -> None:
     text = _card(tmp_path, "topic", {}, {})
     assert "**Task.** topic." in text and "see config" in text
     assert "from transformers import AutoModel, AutoTokenizer" in text
+
+
+def test_a_transfer_mix_lists_every_source_with_its_licence() -> None:
+    from stance.model.card import MIX_CREDITS, mix_notes
+    from stance.training.config import MIX_SOURCES
+
+    assert set(MIX_CREDITS) == set(MIX_SOURCES)  # a new source needs its credit line
+    mix = {"sources": {"xnli": 1.0, "efra": 3.0}, "negated_pairs": 0.7, "unrelated_pairs": 0.2}
+    text = "\n".join(mix_notes({"mix": mix}))
+    assert "xnli × 1: XNLI" in text and "CC BY-NC 4.0" in text and "efra × 3: E-FRA" in text
+    assert "70% of the pairs" in text and "20% of each source" in text
+    assert mix_notes({"mix": {}}) == [] and mix_notes({}) == []
