@@ -22,11 +22,9 @@ label. No baselines are trained (they do not depend on the backend).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,50 +34,20 @@ sys.path.insert(0, str(ROOT))
 Set = tuple[str, str, str, Path, str | None]  # task, name, data format, path, split
 
 
-def derived_files(work: Path) -> dict[str, tuple[Path, Callable[[Path], Any] | None]]:
-    """The dev files ``evaluate_all`` builds from the research files (name → path, writer)."""
-    import build_default
-    from stance_transfer import PROBE
-
-    files: dict[str, tuple[Path, Callable[[Path], Any] | None]] = {
-        "STANCE_DEV": (work / "stance_dev.jsonl", build_default.write_stance_dev),
-        "XSTANCE_STATEMENTS": (
-            work / "xstance_statements.jsonl",
-            build_default.write_statement_dev,
-        ),
-        "PROBE": (PROBE, None),
-    }
-    with contextlib.suppress(ImportError):  # the transfer mix's held-out XNLI rows
-        from stance.training.data.transfer import write_xnli_heldout
-
-        files["XNLI_HELDOUT"] = (work / "xnli_fr_heldout.jsonl", write_xnli_heldout)
-    return files
-
-
 def dev_sets(work: Path, wanted: list[str] | None) -> list[Set]:
     """``build_default.DEV_EVALS`` (derived files written in ``work``) and the target probe."""
-    from build_default import DEV_EVALS
+    from build_default import DEV_EVALS, derived_files
 
     from stance.training.data.registry import data_dir
 
-    derived = derived_files(work)
-    sets: list[Set] = []
-    for task, evals in DEV_EVALS.items():
-        for name, fmt, rel, split in evals:
-            path = derived[rel][0] if rel in derived else data_dir() / rel
-            if rel.isupper() and rel not in derived:
-                print(f"skipped {task}-{name}: no writer for {rel}", file=sys.stderr)
-                continue
-            sets.append((task, name, fmt, path, split))
-    probe = derived["PROBE"][0]
-    if probe.exists() and not any(s[2] == "consistency" for s in sets):
-        sets.append(("stance", "probe", "consistency", probe, None))
+    derived = derived_files(work)  # written once, whichever sets are wanted
+    sets: list[Set] = [
+        (task, name, fmt, derived.get(rel, data_dir() / rel), split)
+        for task, evals in DEV_EVALS.items()
+        for name, fmt, rel, split in evals
+    ]
     if wanted:
         sets = [s for s in sets if any(w in f"{s[0]}-{s[1]}" for w in wanted)]
-    work.mkdir(parents=True, exist_ok=True)
-    for path, write in derived.values():
-        if write is not None and any(s[3] == path for s in sets):
-            write(path)
     return sets
 
 

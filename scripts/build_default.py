@@ -202,24 +202,33 @@ def write_statement_dev(path: Path) -> None:
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in dev_rows))
 
 
+def derived_files(folder: Path, write: bool = True) -> dict[str, Path]:
+    """The dev sets of ``DEV_EVALS`` named in capitals: built from the research files into
+    ``folder`` (when ``write``), or our probes in ``data/probes/``."""
+    from stance.training.data.transfer import write_xnli_heldout
+
+    built = {
+        "STANCE_DEV": (folder / "stance_dev.jsonl", write_stance_dev),
+        "XSTANCE_STATEMENTS": (folder / "xstance_statements.jsonl", write_statement_dev),
+        "XNLI_HELDOUT": (folder / "xnli_fr_heldout.jsonl", write_xnli_heldout),
+    }
+    if write:
+        folder.mkdir(parents=True, exist_ok=True)
+        for path, writer in built.values():
+            writer(path)
+    return {
+        **{name: path for name, (path, _) in built.items()},
+        "PROBE": ROOT / "data/probes/stance_targets.jsonl",
+        "ROLES_PROBE": ROOT / "data/probes/roles_articles.jsonl",
+    }
+
+
 def evaluate_all(model: Path, reports: Path, tasks: tuple[str, ...] = TASKS) -> dict[str, float]:
     from stance.evaluate.run import evaluate_model
     from stance.training.data.registry import data_dir
 
     reports.mkdir(parents=True, exist_ok=True)
-    derived = {  # dev sets built from the research files, only when the stance part is scored
-        "STANCE_DEV": reports / "stance_dev.jsonl",
-        "XSTANCE_STATEMENTS": reports / "xstance_statements.jsonl",
-        "XNLI_HELDOUT": reports / "xnli_fr_heldout.jsonl",
-        "PROBE": ROOT / "data/probes/stance_targets.jsonl",
-        "ROLES_PROBE": ROOT / "data/probes/roles_articles.jsonl",
-    }
-    if "stance" in tasks:
-        from stance.training.data.transfer import write_xnli_heldout
-
-        write_stance_dev(derived["STANCE_DEV"])
-        write_statement_dev(derived["XSTANCE_STATEMENTS"])
-        write_xnli_heldout(derived["XNLI_HELDOUT"])
+    derived = derived_files(reports, write="stance" in tasks)
     saved = reports / "dev_scores.json"
     scores = json.loads(saved.read_text()) if saved.exists() else {}
     for task, evals in DEV_EVALS.items():
