@@ -43,7 +43,7 @@ def quantizer(variant: str) -> Any:
 
     qconfig = per_channel_dynamic_qconfig if variant == "per-channel" else default_dynamic_qconfig
 
-    def quantize(model: torch.nn.Module) -> torch.nn.Module:
+    def quantize(model: torch.nn.Module, **_: Any) -> torch.nn.Module:
         spec = {
             name: qconfig
             for name, module in model.named_modules()

@@ -65,7 +65,11 @@ def test_int8_matches_fp32(tiny_pipeline: Path, fp32: list[Document]) -> None:
     nlp = load(tiny_pipeline, quantize="int8")
     docs = _run(nlp)
     assert nlp.component is not None
-    assert not any(isinstance(m, torch.nn.Linear) for m in nlp.component.model.modules())
+    # the feed-forward output projections stay fp32, and only those (docs/research-log.md)
+    for part in (nlp.component, nlp.span):
+        assert part is not None
+        kept = {n for n, m in part.model.named_modules() if type(m) is torch.nn.Linear}
+        assert kept and all(n.endswith(".output.dense") and "attention" not in n for n in kept)
     _assert_same_shape(fp32, docs)
     assert _agreement(fp32, docs) >= 0.9
 
