@@ -21,11 +21,6 @@ sys.path.insert(0, str(ROOT))
 VARIANTS = ("all", "no-head", "no-last-layers", "per-channel", "ffn-out-fp32")
 
 
-def _ffn_out(name: str) -> bool:
-    """The feed-forward output projection (intermediate → hidden) of a BERT layer."""
-    return name.endswith("output.dense") and "attention" not in name
-
-
 def quantizer(variant: str) -> Any:
     import torch
     from torch.ao.quantization import (
@@ -34,12 +29,14 @@ def quantizer(variant: str) -> Any:
         quantize_dynamic,
     )
 
+    from stance.model.backends import is_ffn_out
+
     def skip(name: str) -> bool:
         if variant == "no-head":
             return "classifier" in name
         if variant == "no-last-layers":
             return "classifier" in name or any(f"layer.{i}." in name for i in (10, 11))
-        return variant == "ffn-out-fp32" and _ffn_out(name)
+        return variant == "ffn-out-fp32" and is_ffn_out(name)
 
     qconfig = per_channel_dynamic_qconfig if variant == "per-channel" else default_dynamic_qconfig
 

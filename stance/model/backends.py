@@ -58,7 +58,7 @@ def quantize_int8(model: torch.nn.Module, keep_ffn_out: bool = True) -> torch.nn
     spec = {
         name: default_dynamic_qconfig
         for name, module in model.named_modules()
-        if isinstance(module, torch.nn.Linear) and not (keep_ffn_out and _ffn_out(name))
+        if isinstance(module, torch.nn.Linear) and not (keep_ffn_out and is_ffn_out(name))
     }
     with warnings.catch_warnings():
         # torch.ao quantisation is deprecated in favour of torchao but still the stock CPU path
@@ -67,7 +67,7 @@ def quantize_int8(model: torch.nn.Module, keep_ffn_out: bool = True) -> torch.nn
         return quantize_dynamic(model, spec, dtype=torch.qint8, inplace=True)
 
 
-def _ffn_out(name: str) -> bool:
+def is_ffn_out(name: str) -> bool:
     """A BERT layer's feed-forward output projection (``layer.N.output.dense``)."""
     return name.endswith("output.dense") and "attention" not in name
 

@@ -76,7 +76,8 @@ def heal_adapter(
         )
         trainer.train()
         dev = trainer.evaluate()
-        temperature, calib = _calibrate(trainer, dev_ds, info.labels * (config.task == "stance"))
+        stance_labels = info.labels if config.task == "stance" else ()
+        temperature, calib = _calibrate(trainer, dev_ds, stance_labels)
     healing = {"epochs": epochs, "learning_rate": learning_rate, "distill": distill, **changes}
     # the threshold is chosen on dev for this adapter (build_default ships it)
     extra = {**info.extra, "healed": healing, **_pick(calib, "none_threshold")}
