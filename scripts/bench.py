@@ -468,7 +468,8 @@ counts the encoder FLOPs executed, padding included: 2 × linear parameters per 
 token and layer for attention (checked against `torch.utils.flop_counter` on the real encoder);
 `padding` is the share of executed tokens that are padding. int8 rows count the same FLOPs
 (fp32-equivalent), so they can pass the fp32 peak: int8 dot-product instructions (AVX-512 VNNI)
-do 4× the multiply-adds of fp32 FMA per cycle.
+do 4× the multiply-adds of fp32 FMA per cycle. `stance label` runs the *int8* rows by default
+(the shipped `pipeline.json` says `"quantize": "int8"`; `--backend fp32` gives the fp32 rows).
 
 {table}
 

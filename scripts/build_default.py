@@ -174,6 +174,10 @@ def assemble(runs: Path, out: Path, tasks: tuple[str, ...] = TASKS) -> None:
         "base": "e5-small-offline",
         "parts": {t: t for t in tasks},
         # below this probability a sentence's stance is `none` ([ship] in stance.toml)
+        # int8 weights by default (FFN output projections fp32): every dev set of the shipped
+        # parts within noise of fp32, 1.4-1.8x faster (python scripts/backend_dev.py;
+        # docs/benchmarks.md); `--backend fp32` runs without
+        "quantize": "int8",
         "stance_threshold": stance_threshold(runs / "stance"),
         "doc_weight": 1.0,
         "meta": {"built_by": "scripts/build_default.py", "configs": "scripts/configs/*.toml"},

@@ -24,12 +24,13 @@ __version__ = "0.1.0"
 
 
 def load(
-    model: str | Path | None = None, *, backend: str = "torch", quantize: str | None = None
+    model: str | Path | None = None, *, backend: str = "torch", quantize: str | None = "auto"
 ) -> Pipeline:
     """A pipeline: ``None`` = the shipped default, else a pipeline dir or task checkpoint.
 
-    ``backend="onnx"`` runs on ONNX Runtime, ``quantize="int8"`` uses int8 weights (faster,
-    ~89-95 % label agreement with fp32: see docs/benchmarks.md).
+    ``quantize="auto"`` runs as the pipeline's manifest says (the shipped default: int8 weights,
+    its dev scores within noise of fp32, see docs/benchmarks.md); ``backend="fp32"`` or
+    ``quantize=None`` runs plain fp32, ``backend="onnx"`` ONNX Runtime.
     """
     from stance.pipeline.pipeline import load as _load
 

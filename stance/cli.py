@@ -48,8 +48,12 @@ TargetOpt = Annotated[str | None, typer.Option("--target", "-t", help="What the 
 ThreadsOpt = Annotated[
     int | None, typer.Option(help="CPU threads per model copy (default: physical cores)")
 ]
-QuantizeOpt = Annotated[str | None, typer.Option(help="int8: dynamic int8 weights (faster)")]
-BackendOpt = Annotated[str, typer.Option(help="torch | onnx (ONNX Runtime)")]
+QuantizeOpt = Annotated[
+    str, typer.Option(help="auto (as pipeline.json says: int8 for the default) | int8 | none")
+]
+BackendOpt = Annotated[
+    str, typer.Option(help="torch | fp32 (torch, never int8) | onnx (ONNX Runtime)")
+]
 
 
 @app.command()
@@ -89,7 +93,7 @@ def label(
     batch_size: Annotated[int, typer.Option(help="Documents per model call")] = DOC_BATCH,
     threads: ThreadsOpt = None,
     backend: BackendOpt = "torch",
-    quantize: QuantizeOpt = None,
+    quantize: QuantizeOpt = "auto",
     engine: Annotated[str, typer.Option(help="local | ray (Ray Data actor pool)")] = "local",
     actors: Annotated[int, typer.Option(help="Ray: model copies running at once")] = 1,
 ) -> None:
@@ -234,7 +238,7 @@ def evaluate(
         str, typer.Option(help="auto (replace bad bytes, with a warning) | strict | replace")
     ] = "auto",
     backend: BackendOpt = "torch",
-    quantize: QuantizeOpt = None,
+    quantize: QuantizeOpt = "auto",
 ) -> None:
     """Score a model on gold data: report.json, report.md and plots in OUT.
 
@@ -292,7 +296,7 @@ def export_onnx(
         typer.Option(help=TASK_HELP + " (default: all + pipeline.json)", callback=task_name),
     ] = None,
     model: ModelOpt = None,
-    quantize: QuantizeOpt = None,
+    quantize: QuantizeOpt = "auto",
 ) -> None:
     """ONNX models (dynamic batch/length); `stance label --model OUT` runs them on ONNX Runtime."""
     from stance.pipeline.export import export_onnx as run_export

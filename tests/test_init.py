@@ -43,7 +43,7 @@ def test_load_passes_its_options_to_the_pipeline_loader(
     )
     stance.load("models/x", backend="onnx", quantize="int8")
     stance.load()
-    assert calls == [("models/x", "onnx", "int8"), (None, "torch", None)]
+    assert calls == [("models/x", "onnx", "int8"), (None, "torch", "auto")]
 
 
 def test_predict_loads_the_default_once(

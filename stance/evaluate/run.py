@@ -45,7 +45,7 @@ def evaluate_model(
     baselines: bool = True,
     encoding_errors: str = "auto",
     backend: str = "torch",
-    quantize: str | None = None,
+    quantize: str | None = "auto",
 ) -> dict[str, Any]:
     """Score ``model`` on gold ``data``, run as ``stance label --backend --quantize`` runs it."""
     from stance.evaluate.harness import evaluate_predictions, label_set
@@ -60,7 +60,7 @@ def evaluate_model(
         raise ValueError(f"{data}: no documents read as {data_format}")
     nlp = load(model, **runs_on)
     if task == "span":
-        return _evaluate_span(nlp, docs, out, baselines, runs_on)
+        return _evaluate_span(nlp, docs, out, baselines)
     labels = tuple(label_set(data_format, task, data))
     (gold, raw_logits, part_labels, texts, targets), parts = _task_predictions(nlp, task, docs)
     name, part = role_part(nlp) if task == "component" else (task, nlp.stance_model)
@@ -91,7 +91,7 @@ def evaluate_model(
             "data_format": data_format,
             "model": str(nlp.part_paths.get(name, nlp.directory)),  # the part scored
             "temperature": part.info.temperature,
-            **runs_on,
+            **nlp.runs_on,  # what ran: "auto" resolved
         },
     )
 
@@ -129,7 +129,7 @@ def _evaluate_consistency(
         "data_format": "consistency",
         "model": str(nlp.part_paths.get("stance", nlp.directory)),
         "stance_threshold": nlp.config.stance_threshold,
-        **runs_on,
+        **nlp.runs_on,
     }
     train = _baseline_data("stance") if baselines else None
     return evaluate_consistency(nlp, rows, out, train=train, extra=extra)
@@ -266,7 +266,7 @@ def span_predictions(nlp: Pipeline, docs: list[Document]) -> SpanPredictions:
 
 
 def _evaluate_span(
-    nlp: Pipeline, docs: list[Document], out: Path, baselines: bool, runs_on: dict[str, Any]
+    nlp: Pipeline, docs: list[Document], out: Path, baselines: bool
 ) -> dict[str, Any]:
     from stance.evaluate.harness import evaluate_spans
 
@@ -289,6 +289,6 @@ def _evaluate_span(
         extra={
             "model": str(nlp.part_paths.get(name, nlp.directory)),
             "n_docs": len(docs),
-            **runs_on,
+            **nlp.runs_on,
         },
     )

@@ -22,8 +22,9 @@ import torch
 from stance.model.onnx import ONNX_FILE, cached_onnx, open_onnx
 from stance.model.part import PartInfo, PartLoader, load_part
 
-BACKENDS = ("torch", "onnx")
+BACKENDS = ("torch", "onnx", "fp32")  # fp32: torch, never quantised
 QUANTIZE = ("int8",)
+AUTO = "auto"  # quantise as the pipeline's manifest says (``PipelineConfig.quantize``)
 
 
 def physical_cores() -> int:
@@ -72,10 +73,24 @@ def is_ffn_out(name: str) -> bool:
     return name.endswith("output.dense") and "attention" not in name
 
 
-def part_loader(backend: str = "torch", quantize: str | None = None) -> PartLoader:
-    """A loader for :class:`~stance.pipeline.Pipeline`: ``path -> (model, tokenizer, info)``."""
+def runs_as(backend: str, quantize: str | None, manifest: str | None) -> tuple[str, str | None]:
+    """The ``(backend, quantize)`` a load runs with: ``fp32`` is torch without int8;
+    ``quantize="auto"`` follows the manifest (``manifest``) on torch, fp32 on ONNX Runtime
+    (the manifest's choice was measured on torch); ``"none"`` or ``None`` is fp32."""
     if backend not in BACKENDS:
         raise ValueError(f"unknown backend {backend!r}; choose from {', '.join(BACKENDS)}")
+    if backend == "fp32":
+        if quantize not in (None, AUTO, "none"):
+            raise ValueError("--backend fp32 runs without quantisation: drop --quantize")
+        return "torch", None
+    if quantize == AUTO:
+        quantize = manifest if backend == "torch" else None
+    return backend, (None if quantize in (None, "none") else quantize)
+
+
+def part_loader(backend: str = "torch", quantize: str | None = None) -> PartLoader:
+    """A loader for :class:`~stance.pipeline.Pipeline`: ``path -> (model, tokenizer, info)``."""
+    backend, quantize = runs_as(backend, quantize, None)
     if quantize is not None and quantize not in QUANTIZE:
         raise ValueError(f"unknown quantisation {quantize!r}; choose from {', '.join(QUANTIZE)}")
     if backend == "onnx":

@@ -41,10 +41,17 @@ class PipelineConfig:
     name: str = ""  # the pipeline's name, e.g. stance-fr-default
     version: str = ""  # its version
     base: str = "e5-small-offline"  # the encoder every part adapts
+    # int8: `stance.load` quantises the encoders unless asked otherwise (measured within noise
+    # of fp32 on the parts' dev sets before a pipeline says so); None: fp32
+    quantize: str | None = None
     stance_threshold: float = 0.0  # a sentence stance under this probability is `none`
     doc_weight: float = 1.0  # roll-up: weight of the whole document's own stance
     role_weights: dict[str, float] = field(default_factory=dict)  # roll-up: weight per role
     meta: dict[str, Any] = field(default_factory=dict)  # free-form: provenance, dev scores
+
+    def __post_init__(self) -> None:
+        if self.quantize not in (None, "int8"):
+            raise ValueError(f'quantize must be "int8" or null, got {self.quantize!r}')
 
     @classmethod
     def read(cls, directory: Path) -> PipelineConfig:

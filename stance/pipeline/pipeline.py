@@ -45,8 +45,10 @@ class Pipeline:
             for task in ("component", "span"):
                 if task not in (overrides or {}):
                     self._paths.pop(task, None)
-        # how a part directory becomes (model, tokenizer, info): torch by default, see speed.py
+        # how a part directory becomes (model, tokenizer, info): torch fp32 unless `load`
+        # chooses another part loader (stance/model/backends.py), as `runs_on` says
         self.loader: PartLoader = loader or load_part
+        self.runs_on: dict[str, str | None] = {"backend": "torch", "quantize": None}
 
     def __repr__(self) -> str:
         return f"Pipeline({self.directory}, parts={sorted(self._paths)})"
@@ -233,20 +235,24 @@ def _scores(row: np.ndarray, labels: tuple[str, ...], order: tuple[str, ...]) ->
 
 
 def load(
-    model: str | Path | None = None, *, backend: str = "torch", quantize: str | None = None
+    model: str | Path | None = None, *, backend: str = "torch", quantize: str | None = "auto"
 ) -> Pipeline:
     """A pipeline directory, a single task checkpoint (other parts from the default), or None.
 
-    ``backend="onnx"`` runs the encoders on ONNX Runtime, ``quantize="int8"`` uses int8
-    weights (see ``stance.model.backends``); both default to plain fp32 torch, except for a pipeline
-    written by ``stance export onnx``, which says so in its manifest.
+    ``quantize="auto"`` runs the encoders as the pipeline's manifest says (``quantize`` in
+    ``pipeline.json``: ``"int8"`` for the shipped default, whose dev scores it keeps within
+    noise; docs/benchmarks.md); ``"int8"`` or ``None`` choose. ``backend="fp32"`` is plain
+    torch fp32, ``backend="onnx"`` ONNX Runtime (a pipeline written by ``stance export onnx``
+    says so in its manifest). ``Pipeline.runs_on`` records what was chosen.
     """
+    from stance.model.backends import part_loader, runs_as
+
     nlp = _open(model)
     if nlp.config.meta.get("backend") == "onnx":
         backend = "onnx"
+    backend, quantize = runs_as(backend, quantize, nlp.config.quantize)
+    nlp.runs_on = {"backend": backend, "quantize": quantize}
     if backend != "torch" or quantize is not None:
-        from stance.model.backends import part_loader
-
         nlp.loader = part_loader(backend, quantize)
     return nlp
 

@@ -195,6 +195,7 @@ def _fake_nlp(rule: Callable[[str, str | None], str]) -> SimpleNamespace:
         directory=Path("fake"),
         part_paths={},
         config=SimpleNamespace(stance_threshold=0.0),
+        runs_on={"backend": "torch", "quantize": None},
     )
 
 

@@ -68,6 +68,7 @@ def _nlp(tmp_path: Path, **parts: Any) -> SimpleNamespace:
         directory=tmp_path,
         part_paths={},
         config=SimpleNamespace(stance_threshold=0.0),
+        runs_on={"backend": "torch", "quantize": None},
     )
 
 
@@ -213,6 +214,7 @@ def test_a_none_stance_on_binary_xstance_counts_as_wrong(
         directory=tmp_path,
         part_paths={},
         config=SimpleNamespace(stance_threshold=0.0),
+        runs_on={"backend": "torch", "quantize": None},
     )
     monkeypatch.setattr(run, "load", lambda model, **kw: fake)
     rep = run.evaluate_model(None, "stance", path, "xstance", tmp_path / "out", baselines=False)

@@ -116,6 +116,46 @@ def test_export_unknown_task(tiny_pipeline: Path, tmp_path: Path) -> None:
         export_onnx(tiny_pipeline, tmp_path / "x", task="nope")
 
 
+def test_auto_runs_as_the_manifest_says(tiny_pipeline: Path, tmp_path: Path) -> None:
+    """``quantize="auto"`` (the default) follows ``pipeline.json``; fp32 and None opt out."""
+    import json
+    import shutil
+
+    import torch
+
+    int8_dir = tmp_path / "int8"
+    shutil.copytree(tiny_pipeline, int8_dir)
+    manifest = json.loads((int8_dir / "pipeline.json").read_text())
+    (int8_dir / "pipeline.json").write_text(json.dumps({**manifest, "quantize": "int8"}))
+
+    def linears(nlp: object) -> set[type]:
+        part = nlp.component  # type: ignore[attr-defined]
+        return {type(m) for n, m in part.model.named_modules() if "attention.self.query" in n}
+
+    assert load(tiny_pipeline).runs_on == {"backend": "torch", "quantize": None}
+    nlp = load(int8_dir)
+    assert nlp.runs_on == {"backend": "torch", "quantize": "int8"}
+    assert torch.nn.Linear not in linears(nlp)  # quantised
+    for fp32 in (load(int8_dir, backend="fp32"), load(int8_dir, quantize=None)):
+        assert fp32.runs_on == {"backend": "torch", "quantize": None}
+        assert linears(fp32) == {torch.nn.Linear}
+    with pytest.raises(ValueError, match="fp32 runs without quantisation"):
+        load(int8_dir, backend="fp32", quantize="int8")
+
+
+def test_runs_as_resolves_auto_per_backend() -> None:
+    from stance.model.backends import runs_as
+
+    assert runs_as("torch", "auto", "int8") == ("torch", "int8")
+    assert runs_as("torch", "auto", None) == ("torch", None)
+    assert runs_as("torch", "none", "int8") == ("torch", None)
+    assert runs_as("onnx", "auto", "int8") == ("onnx", None)  # measured on torch only
+    assert runs_as("onnx", "int8", None) == ("onnx", "int8")
+    assert runs_as("fp32", "auto", "int8") == ("torch", None)
+    with pytest.raises(ValueError, match="unknown backend"):
+        runs_as("tensorrt", None, None)
+
+
 def test_bad_options_and_threads() -> None:
     import torch
 

@@ -43,6 +43,7 @@ def test_an_unknown_key_is_named(tmp_path: Path) -> None:
         ("parts", ["stance"], r"parts must be dict\[str, str\], got \['stance'\]"),
         ("role_weights", {"claim": "x"}, r"role_weights\.claim must be float, got 'x'"),
         ("meta", None, r"meta must be dict\[str, Any\], got None"),
+        ("quantize", "int4", r"quantize must be \"int8\" or null, got 'int4'"),
     ],
 )
 def test_a_mistyped_value_is_named(tmp_path: Path, key: str, value: object, message: str) -> None:

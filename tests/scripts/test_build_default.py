@@ -124,6 +124,7 @@ def test_a_tagger_run_ships_as_the_roles_and_spans(
     manifest = json.loads((out / "pipeline.json").read_text())
     assert manifest["parts"] == {"tagger": "tagger", "stance": "stance"}
     assert manifest["stance_threshold"] == 0.3 and manifest["meta"]["dev_scores"] == SCORES
+    assert manifest["quantize"] == "int8"  # the default runs int8 (fp32: --backend fp32)
     weights = load_file(str(out / "tagger" / "adapter_model.safetensors"))
     assert {str(t.dtype) for t in weights.values()} == {"torch.float16"}
     assert any("role_classifier" in k for k in weights) and any("pooler" in k for k in weights)
@@ -134,7 +135,7 @@ def test_a_tagger_run_ships_as_the_roles_and_spans(
     stance_card = (out / "stance" / "README.md").read_text()
     assert "| xstance | 0.6000 |" in stance_card and "pe-fr-bio" not in stance_card
 
-    nlp = stance.load(out)
+    nlp = stance.load(out, backend="fp32")  # the adapter against the run, both fp32
     assert sorted(nlp.part_paths) == ["stance", "tagger"] and nlp.component is None
     doc = nlp(TEXT, target="Faut-il taxer le kérosène ?")
     assert doc.stance is not None and all(s.role for s in doc.sentences)
