@@ -104,42 +104,48 @@ class PairClassifier:
                 second = cap_tokens(self.tokenizer, second, budget)
             else:
                 first = cap_tokens(self.tokenizer, first, budget)
-        out = np.zeros((n, len(self.labels)), dtype=np.float32)
-        windowed = [False] * n
-        order = sorted(range(n), key=lambda i: len(first[i]) + len(second[i] if second else ""))
-        for lo in range(0, n, batch_size):
+        rows, owner = self._encode_rows(first, second, long_side)
+        logits = self._forward_rows(rows, batch_size)
+        sums = np.zeros((n, len(self.labels)), dtype=np.float32)
+        np.add.at(sums, owner, logits)
+        counts = np.bincount(owner, minlength=n).astype(np.float32)
+        return sums / counts[:, None], [bool(c > 1) for c in counts]
+
+    def _encode_rows(
+        self, first: list[str], second: list[str] | None, long_side: str
+    ) -> tuple[list[dict[str, list[int]]], np.ndarray]:
+        """Every input tokenised in one call (windows of a long one are rows of their own),
+        unpadded; and the input each row belongs to."""
+        max_len = self.info.max_length
+        if second is None:
+            truncation: str | bool = True
+        else:
+            truncation = "only_first" if long_side == "first" else "only_second"
+        enc = self.tokenizer(
+            first,
+            second,
+            truncation=truncation,
+            max_length=max_len,
+            stride=window_stride(max_len),
+            return_overflowing_tokens=True,
+            padding=False,
+        )
+        owner = np.asarray(enc.pop("overflow_to_sample_mapping"), dtype=np.int64)
+        keys = [k for k in ("input_ids", "attention_mask", "token_type_ids") if k in enc]
+        rows = [{k: enc[k][r] for k in keys} for r in range(len(owner))]
+        return rows, owner
+
+    def _forward_rows(self, rows: list[dict[str, list[int]]], batch_size: int) -> np.ndarray:
+        """Logits of each row: rows sorted by token count and padded per batch, so a batch
+        holds rows of (nearly) one length and little padding is computed."""
+        out = np.zeros((len(rows), len(self.labels)), dtype=np.float32)
+        order = sorted(range(len(rows)), key=lambda r: len(rows[r]["input_ids"]))
+        for lo in range(0, len(order), batch_size):
             idx = order[lo : lo + batch_size]
-            a = [first[i] for i in idx]
-            b = [second[i] for i in idx] if second is not None else None
-            enc = self.tokenizer(
-                a,
-                b,
-                truncation="only_first"
-                if (b is not None and long_side == "first")
-                else ("only_second" if b is not None else True),
-                max_length=max_len,
-                stride=window_stride(max_len),
-                return_overflowing_tokens=True,
-                padding=True,
-                return_tensors="pt",
-            )
-            owner = enc.pop("overflow_to_sample_mapping").tolist()
-            enc.pop("offset_mapping", None)
+            batch = pad_rows([rows[r] for r in idx], self.tokenizer.pad_token_id)
             with torch.inference_mode():
-                logits = (
-                    self.model(**_trim_padding(dict(enc), self.tokenizer.padding_side))
-                    .logits.float()
-                    .numpy()
-                )
-            sums = np.zeros((len(idx), logits.shape[1]), dtype=np.float32)
-            counts = np.zeros(len(idx), dtype=np.float32)
-            for row, j in enumerate(owner):
-                sums[j] += logits[row]
-                counts[j] += 1
-            for j, i in enumerate(idx):
-                out[i] = sums[j] / counts[j]
-                windowed[i] = counts[j] > 1
-        return out, windowed
+                out[idx] = self.model(**batch).logits.float().numpy()
+        return out
 
     def proba(self, first: list[str], second: list[str] | None = None, **kw: Any) -> np.ndarray:
         logits, _ = self.logits(first, second, **kw)
