@@ -3,7 +3,6 @@ default pipeline (``{"tagger", "stance"}``), which loads, scores, exports and ru
 
 from __future__ import annotations
 
-import importlib
 import json
 import shutil
 import sys
@@ -19,6 +18,7 @@ from stance.doc import Document
 from stance.model.part import PartInfo, load_part
 from stance.model.tagger import BertForArgumentTagging
 from stance.segment import split_sentences
+from tests.scripts.scripts_dir import import_script
 from tests.tiny import CORPUS, build_tagger_part
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,11 +34,7 @@ SCORES = {
 @pytest.fixture(scope="module")
 def build() -> ModuleType:
     """The script as a module (it imports its sibling ``default_roles`` from ``scripts/``)."""
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        return importlib.import_module("build_default")
-    finally:
-        sys.path.remove(str(ROOT / "scripts"))
+    return import_script("build_default")
 
 
 @pytest.fixture(scope="module")

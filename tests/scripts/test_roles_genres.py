@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import importlib
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.scripts.scripts_dir import import_script
 
 
 @pytest.fixture(scope="module")
 def genres() -> ModuleType:
-    sys.path.insert(0, str(ROOT / "scripts"))
-    try:
-        return importlib.import_module("roles_genres")
-    finally:
-        sys.path.remove(str(ROOT / "scripts"))
+    return import_script("roles_genres")
 
 
 def test_a_gold_on_both_sides_of_a_question_answers_nothing(genres: ModuleType) -> None:
