@@ -100,7 +100,10 @@ def model_dims(model_dir: Path) -> dict[str, int]:
     from stance.model.e5 import resolve_base
     from stance.model.part import PartInfo
 
-    info = PartInfo.load(model_dir / "component")
+    part = next(
+        model_dir / t for t in ("component", "tagger", "span", "stance") if (model_dir / t).is_dir()
+    )
+    info = PartInfo.load(part)
     cfg = json.loads((Path(resolve_base(info.base)) / "config.json").read_text())
     return {
         "L": cfg["num_hidden_layers"],
@@ -189,7 +192,7 @@ def run_ours(args: argparse.Namespace) -> dict[str, Any]:
     nlp.process([Document("warm", "Il faut agir. Les avions polluent.", target=target)])
     load_s = time.perf_counter() - t0
     log: list[tuple[int, int, int]] = []
-    for part in (nlp.component, nlp.span, nlp.stance_model):
+    for part in (nlp.component, nlp.span, nlp.tagger, nlp.stance_model):
         if part is not None:
             part.model = Counter(part.model, log)
     out = Path(tempfile.mkdtemp()) / "out.jsonl"
@@ -295,18 +298,29 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         return ["--model", str(work / "onnx" if "onnx" in backend else args.model)]
 
     peaks = spawn(["--worker", "peak"], common)
-    dims = model_dims(Path(args.model))
     rows = []
-    plan = [("naive", "fp32", "component", k) for k in corpora]
-    plan += [("ours", b, scope, k) for scope in SCOPES for b in backends for k in corpora]
-    for kind, backend, scope, k in plan:
+    plan = [("naive", "fp32", "component", k, args.model) for k in corpora]
+    plan += [
+        ("ours", b, scope, k, args.model) for scope in SCOPES for b in backends for k in corpora
+    ]
+    plan += [  # another model side by side (e.g. an argument tagger pipeline): torch rows
+        ("ours", b, scope, k, also)
+        for also in args.also
+        for scope in SCOPES[1:]
+        for b in backends
+        if "onnx" not in b
+        for k in corpora
+    ]
+    for kind, backend, scope, k, name in plan:
         docs = corpora[k]["path_no_target" if scope == "roles+spans" else "path"]
         extra = ["--worker", kind, "--docs", docs, "--scope", scope]
-        res = spawn([*extra, "--backend", backend, *model(backend)], common)
-        res.update(encoder_flops(res.pop("log"), dims))
+        where = model(backend) if name == args.model else ["--model", name]
+        res = spawn([*extra, "--backend", backend, *where], common)
+        res.update(encoder_flops(res.pop("log"), model_dims(Path(name))))
         res.update(kind=kind, backend=backend, scope=scope, size=k, docs=corpora[k]["docs"])
+        res.update(model="" if name == args.model else Path(name).name)
         rows.append(res)
-        print(f"{kind} {backend} {scope} {k}: {_rate(res):.1f} sent/s", file=sys.stderr)
+        print(f"{kind} {backend} {scope} {k} {name}: {_rate(res):.1f} sent/s", file=sys.stderr)
     acc = {}
     if args.accuracy:
         acc = {
@@ -347,6 +361,7 @@ def throughput_table(rows: list[dict[str, Any]], peaks: dict[str, float], n: int
         gf = r["flops"] / r["seconds"] / 1e9
         name = "naive `transformers.pipeline`" if r["kind"] == "naive" else "`stance label`"
         name += "" if r["kind"] == "naive" else f" {r['backend']}"
+        name += f" ({r['model']})" if r.get("model") else ""
         lines.append(
             f"| {name} | {r['scope']} | {r['docs']} | {r['sentences']} | {r['seconds']:.1f} "
             f"| {_rate(r):.1f} | {_speedup(r, naive)} | {gf:.0f} "
@@ -364,8 +379,13 @@ def linearity(rows: list[dict[str, Any]], n: int) -> str:
     for scope in SCOPES:
         cells = []
         for r in _find(rows, scope=scope, size=n):
-            big = _find(rows, kind=r["kind"], backend=r["backend"], scope=scope, size=2 * n)
-            name = "naive" if r["kind"] == "naive" else "ours"
+            same = {k: r[k] for k in ("kind", "backend", "model")}
+            big = _find(rows, **same, scope=scope, size=2 * n)
+            name = (
+                "naive"
+                if r["kind"] == "naive"
+                else "ours" + (f" ({r['model']})" * bool(r["model"]))
+            )
             cells.append(f"{name} {r['backend']} {big[0]['seconds'] / r['seconds']:.2f}")
         if cells:
             out.append(f"*{scope}*: " + ", ".join(cells))
@@ -397,6 +417,22 @@ def accuracy_table(acc: dict[str, dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def side_by_side(rows: list[dict[str, Any]], n: int) -> str:
+    """Each ``--also`` model's speed against ``--model`` on the same work and backend."""
+    cells = []
+    for r in _find(rows, kind="ours", size=n):
+        if r["model"] and r["scope"] in SCOPES[1:]:
+            ref = _find(rows, kind="ours", model="", backend=r["backend"], scope=r["scope"], size=n)
+            if ref:
+                ratio = _rate(r) / _rate(ref[0])
+                cells.append(f"{r['model']} {r['backend']} {r['scope']} {ratio:.2f}×")
+    return (
+        ("Sentences/s against `--model`, same work and backend: " + ", ".join(cells) + ".")
+        if cells
+        else ""
+    )
+
+
 def render(res: dict[str, Any], args: argparse.Namespace) -> str:
     """The Markdown page: machine, command, throughput table, linearity, accuracy."""
     rows = res["rows"]
@@ -420,6 +456,8 @@ def render(res: dict[str, Any], args: argparse.Namespace) -> str:
     )
     if args.backends != list(BACKENDS):
         command += " --backends " + " ".join(args.backends)
+    if args.also:
+        command += " --also " + " ".join(args.also)
     return TEMPLATE.format(
         machine=machine(),
         threads=args.threads,
@@ -433,7 +471,7 @@ def render(res: dict[str, Any], args: argparse.Namespace) -> str:
         load=max(r["load_avg"] for r in rows),
         linear=linearity(rows, args.n),
         accuracy=accuracy_table(res["accuracy"]),
-        notes="\n".join(line for line in (agree, onnx) if line),
+        notes="\n".join(line for line in (agree, side_by_side(rows, args.n), onnx) if line),
         command=command + ("" if args.accuracy else " --no-accuracy"),
     )
 
@@ -489,6 +527,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--model", default=str(ROOT / "models" / "default"))
+    ap.add_argument(
+        "--also", nargs="*", default=[], help="other pipeline dirs run beside --model (torch rows)"
+    )
     ap.add_argument("--n", type=int, default=600, help="sentences in the small corpus")
     ap.add_argument("--threads", type=int, default=None, help="default: physical cores")
     ap.add_argument("--repeat", type=int, default=3, help="timed passes per variant (best kept)")

@@ -88,6 +88,8 @@ class TrainConfig:
     rebuttal_pairs: float = 0.0  # stance: share also given after a reported view on the same target
     casual_targets: float = 0.0  # stance: share of targets lowercased, final mark dropped
     neutral_pairs: float = 0.0  # stance: `none` pairs with non-argumentative PE-FR sentences
+    # stance: weight of the loss tying a negated pair to its twin (training/consistency.py)
+    consistency: float = 0.0
     distill_lexical: float = 0.0  # weight of the loss toward TF-IDF + LR probabilities (distill.py)
     distill_span: float = 0.0  # component: weight of the loss toward the span tagger's roles
     span_teacher: str = ""  # component: the span part (run or pipeline dir) distill_span reads
@@ -128,6 +130,8 @@ class TrainConfig:
             raise ValueError("distill_span needs span_teacher: a span run or pipeline directory")
         if self.distill_span and self.distill_lexical:
             raise ValueError("distill_span and distill_lexical: one teacher per run")
+        if self.consistency < 0 or (self.consistency and self.task != "stance"):
+            raise ValueError("consistency is a weight ≥ 0, for the stance task")
         if self.mix and self.task != "stance":
             raise ValueError("a [mix] table is for the stance task")
         if self.mix:

@@ -153,6 +153,10 @@ def encode_pairs(
     )
     data = {k: enc[k] for k in ("input_ids", "attention_mask")}
     data.update(label_columns(examples, labels))
+    if training and config.consistency:  # negated pairs carry their twin's tokens
+        from stance.training.consistency import twin_columns, twin_indices
+
+        data.update(twin_columns(enc, twin_indices(examples)))
     if "allowed" in data and (config.distill_lexical or config.distill_span):
         raise ValueError("distillation needs one gold role per row: drop the partial labels")
     if training and config.distill_lexical:

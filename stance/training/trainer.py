@@ -24,6 +24,7 @@ from stance.model.pooling import add_mean_pool_layer
 from stance.training import tagging
 from stance.training.calibrate import calibrate as _calibrate  # recipes/heal.py imports it here
 from stance.training.config import TrainConfig
+from stance.training.consistency import TwinCollator, pop_twins, twin_term
 from stance.training.data.mix import task_documents
 from stance.training.encode import encode_pairs, encode_spans, labels_for
 from stance.training.losses import mixed_loss
@@ -64,6 +65,7 @@ def train(config: TrainConfig, output_dir: str | Path, *, resume: bool = False) 
         compute_metrics=_metrics_fn(config, labels),
         callbacks=[EarlyStoppingCallback(early_stopping_patience=config.patience)],
         **_loss_weights(config, train_ds, labels),
+        consistency=(config.consistency, labels),
         full_lr=config.full_learning_rate
         if config.method == "lora" and config.full_layers
         else None,
@@ -235,11 +237,13 @@ def _make_weighted_trainer() -> Any:
             full_lr: float | None = None,
             distill: float = 0.0,
             role_weights: torch.Tensor | None = None,
+            consistency: tuple[float, tuple[str, ...]] = (0.0, ()),
             **kw: Any,
         ):
             super().__init__(*args, **kw)
             self.class_weights, self.full_lr, self.distill = class_weights, full_lr, distill
             self.role_weights = role_weights  # the tagger's roles (its BIO tags: class_weights)
+            self.consistency = consistency  # (weight, stance labels): consistency.py
 
         def create_optimizer(self, model: Any = None) -> Any:
             """The Trainer's optimizer, with its own rate for layers trained in full."""
@@ -266,10 +270,13 @@ def _make_weighted_trainer() -> Any:
             labels = inputs.pop("labels")
             teacher = inputs.pop("teacher", None)  # training rows only (stance.training.distill)
             allowed = inputs.pop("allowed", None)  # rows with partial labels (encode.py)
+            twins = pop_twins(inputs)  # negated pairs with their twin (consistency.py)
             outputs = model(**inputs)
             loss = mixed_loss(
                 outputs.logits, labels, self.class_weights, teacher, self.distill, allowed
             )
+            if twins is not None and self.consistency[0]:
+                loss = loss + twin_term(model, outputs.logits, twins, *self.consistency)
             return (loss, outputs) if return_outputs else loss
 
     return _WeightedTrainer
@@ -314,6 +321,8 @@ def _collator(config: TrainConfig, tokenizer: Any) -> Any:
         return DataCollatorForTokenClassification(tokenizer)
     if config.task == "tagger":
         return tagging.collator(tokenizer)
+    if config.consistency:
+        return TwinCollator(tokenizer)
     return DataCollatorWithPadding(tokenizer)
 
 
