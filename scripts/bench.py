@@ -508,6 +508,10 @@ token and layer for attention (checked against `torch.utils.flop_counter` on the
 (fp32-equivalent), so they can pass the fp32 peak: int8 dot-product instructions (AVX-512 VNNI)
 do 4× the multiply-adds of fp32 FMA per cycle. `stance label` runs the *int8* rows by default
 (the shipped `pipeline.json` says `"quantize": "int8"`; `--backend fp32` gives the fp32 rows).
+Rows named in brackets are `--also` pipelines, run on the same corpora (`cand-default`: the
+argument tagger candidate, `python scripts/build_default.py --roles tagger --tasks tagger
+--skip-train --runs RUNS --out DIR`; docs/research-log.md, "The argument tagger starts from the
+span encoder").
 
 {table}
 
