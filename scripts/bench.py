@@ -298,6 +298,7 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         return ["--model", str(work / "onnx" if "onnx" in backend else args.model)]
 
     peaks = spawn(["--worker", "peak"], common)
+    dims = {name: model_dims(Path(name)) for name in (args.model, *args.also)}
     rows = []
     plan = [("naive", "fp32", "component", k, args.model) for k in corpora]
     plan += [
@@ -316,7 +317,7 @@ def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         extra = ["--worker", kind, "--docs", docs, "--scope", scope]
         where = model(backend) if name == args.model else ["--model", name]
         res = spawn([*extra, "--backend", backend, *where], common)
-        res.update(encoder_flops(res.pop("log"), model_dims(Path(name))))
+        res.update(encoder_flops(res.pop("log"), dims[name]))
         res.update(kind=kind, backend=backend, scope=scope, size=k, docs=corpora[k]["docs"])
         res.update(model="" if name == args.model else Path(name).name)
         rows.append(res)

@@ -58,21 +58,33 @@ def dev_rows(question: str, limit: int | None) -> tuple[list[str], list[str]]:
     return texts, gold
 
 
-def train_rows(positive: frozenset[str]) -> tuple[list[str], list[str]]:
-    """The tagger recipe's training sentences with a yes/no answer to the question."""
+def train_sentences() -> list[tuple[str, set[str]]]:
+    """The tagger recipe's training sentences, each with the roles its gold allows (read once:
+    every question answers from them)."""
     from stance.doc import ROLES
     from stance.model.tasks import doc_words
     from stance.training.config import load_config
     from stance.training.data.mix import task_documents
     from stance.training.tagging import allowed_roles, one_sentence
 
-    texts, labels = [], []
+    out = []
     for doc in map(one_sentence, task_documents(load_config(RECIPE))[0]):
         for sentence, row in zip(doc.sentences, allowed_roles(doc, doc_words(doc)), strict=True):
-            answer = binary({r for r, on in zip(ROLES, row, strict=True) if on}, positive)
-            if answer is not None:
-                texts.append(doc.text[sentence.start : sentence.end])
-                labels.append(answer)
+            allowed = {r for r, on in zip(ROLES, row, strict=True) if on}
+            out.append((doc.text[sentence.start : sentence.end], allowed))
+    return out
+
+
+def train_rows(
+    sentences: list[tuple[str, set[str]]], positive: frozenset[str]
+) -> tuple[list[str], list[str]]:
+    """The training sentences with a yes/no answer to the question."""
+    texts, labels = [], []
+    for text, allowed in sentences:
+        answer = binary(allowed, positive)
+        if answer is not None:
+            texts.append(text)
+            labels.append(answer)
     return texts, labels
 
 
@@ -91,16 +103,13 @@ def f1_interval(gold: list[str], pred: list[str], n_boot: int = 1000) -> dict[st
     return {"f1": float(f1(counts.sum(0))[0]), "low": low, "high": high, "n": len(gold)}
 
 
-def model_answers(model: str, texts: list[str], positive: frozenset[str], **runs: Any) -> list[str]:
+def model_answers(nlp: Any, name: str, texts: list[str], positive: frozenset[str]) -> list[str]:
     """Each sentence as a one-sentence document through the pipeline: yes if its role is one
     of ``positive``."""
     from tqdm import tqdm
 
-    import stance
-
-    nlp = stance.load(model, **runs)
     out = []
-    for doc in tqdm(nlp.pipe(texts), total=len(texts), desc=Path(model).name, leave=False):
+    for doc in tqdm(nlp.pipe(texts), total=len(texts), desc=Path(name).name, leave=False):
         roles = {s.role for s in doc.sentences}
         out.append("yes" if roles & positive else "no")
     return out
@@ -114,21 +123,21 @@ def main() -> None:
     ap.add_argument("--quantize", default="auto")
     ap.add_argument("--json", type=Path, default=None, help="also write the scores here")
     args = ap.parse_args()
+    import stance
     from stance.training.baselines import majority_label, tfidf_lr_predict
 
+    nlps = {m: stance.load(m, backend=args.backend, quantize=args.quantize) for m in args.models}
+    sentences = train_sentences()
     scores: dict[str, dict[str, Any]] = {}
     for question, (_, _, positive) in QUESTIONS.items():
         texts, gold = dev_rows(question, args.limit)
-        train_texts, train_labels = train_rows(positive)
+        train_texts, train_labels = train_rows(sentences, positive)
         row = {
             "majority": f1_interval(gold, [majority_label(train_labels)] * len(gold)),
             "tfidf-lr": f1_interval(gold, tfidf_lr_predict(train_texts, train_labels, texts)),
         }
-        for model in args.models:
-            answers = model_answers(
-                model, texts, positive, backend=args.backend, quantize=args.quantize
-            )
-            row[model] = f1_interval(gold, answers)
+        for model, nlp in nlps.items():
+            row[model] = f1_interval(gold, model_answers(nlp, model, texts, positive))
         scores[question] = row
         print(f"{question} (n={len(gold)}, positive share {gold.count('yes') / len(gold):.2f})")
         for name, s in row.items():

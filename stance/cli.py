@@ -296,7 +296,9 @@ def export_onnx(
         typer.Option(help=TASK_HELP + " (default: all + pipeline.json)", callback=task_name),
     ] = None,
     model: ModelOpt = None,
-    quantize: QuantizeOpt = "auto",
+    quantize: Annotated[
+        str | None, typer.Option(help="int8: also write int8 weights (--quantize int8 at label)")
+    ] = None,
 ) -> None:
     """ONNX models (dynamic batch/length); `stance label --model OUT` runs them on ONNX Runtime."""
     from stance.pipeline.export import export_onnx as run_export

@@ -105,10 +105,19 @@ class TwinCollator:
         self.inner = DataCollatorWithPadding(tokenizer)
 
     def __call__(self, rows: list[dict[str, Any]]) -> dict[str, Any]:
-        twins = {c: [row.pop(c, []) for row in rows] for c in TWIN_COLUMNS}
+        from stance.model.windows import pad_rows
+
+        twins = [
+            {
+                "input_ids": row.pop(TWIN_COLUMNS[0], []),
+                "attention_mask": row.pop(TWIN_COLUMNS[1], []),
+            }
+            for row in rows
+        ]
         batch = self.inner(rows)
-        width = max(1, max(len(x) for x in twins["twin_input_ids"]))
-        for column, fill in zip(TWIN_COLUMNS, (self.pad_id, 0), strict=True):
-            padded = [list(x) + [fill] * (width - len(x)) for x in twins[column]]
-            batch[column] = torch.tensor(padded, dtype=torch.long)
+        padded = pad_rows(twins, self.pad_id)  # no twin in the batch: width 0
+        batch[TWIN_COLUMNS[0]], batch[TWIN_COLUMNS[1]] = (
+            padded["input_ids"],
+            padded["attention_mask"],
+        )
         return batch
