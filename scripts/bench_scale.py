@@ -4,6 +4,7 @@
     python scripts/bench_scale.py --quantize int8 --ray    # + the Ray engine, 2 local actors
     python scripts/bench_scale.py --ray --docs             # rewrites docs/benchmarks.md's
                                                            # "## Scale" section
+    python scripts/bench_scale.py --ray --ray-sizes 2000 --docs  # Ray checked on 2,000 only
     python scripts/bench_scale.py --sizes 20 40 --threads 1 --ray   # smoke test
 
 The corpus is French: PE-FR paragraphs (train, dev) interleaved with X-Stance French comments
@@ -198,17 +199,18 @@ def compare_records(a: Iterable[dict[str, Any]], b: Iterable[dict[str, Any]]) ->
 
 def measure(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     sizes = sorted(set(args.sizes))
-    engines = ["local", *(["ray"] if args.ray else [])]
-    corpora = {n: scale_corpus(n, work / f"corpus_{n}.jsonl") for n in [1, *sizes]}
+    ray_sizes = sorted(set(args.ray_sizes or sizes)) if args.ray else []
+    plan = {"local": sizes, **({"ray": ray_sizes} if ray_sizes else {})}
+    corpora = {n: scale_corpus(n, work / f"corpus_{n}.jsonl") for n in {1, *sizes, *ray_sizes}}
     rows, checks = [], {}
-    for engine in engines:
-        for n in [1, *sizes]:  # 1: the start-up cost of this engine
+    for engine, engine_sizes in plan.items():
+        for n in [1, *engine_sizes]:  # 1: the start-up cost of this engine
             res = run_label(args, corpora[n], work / f"{engine}_{n}.jsonl", engine)
             res["size"] = n
             rows.append(res)
             print(f"{engine} N={n}: {res['wall_s']:.1f} s", file=sys.stderr)
-    if args.ray:
-        for n in sizes:
+    if ray_sizes:
+        for n in ray_sizes:
             local, ray = (read_records(work / f"{e}_{n}.jsonl") for e in ("local", "ray"))
             checks[n] = compare_records(local, ray)
     return {"rows": rows, "checks": checks, "pool": pool_size(), "sizes": sizes}
@@ -246,6 +248,8 @@ def linearity(res: dict[str, Any]) -> str:
         return ""
     out, ratio = [], big / small
     for engine in dict.fromkeys(r["engine"] for r in res["rows"]):
+        if not any(r["engine"] == engine and r["size"] == big for r in res["rows"]):
+            continue
         t0 = _find(res["rows"], engine, 1)["wall_s"]
         ts, tb = (_find(res["rows"], engine, n)["wall_s"] for n in (small, big))
         net = f"{(tb - t0) / (ts - t0) / ratio:.2f}" if ts > t0 else "—"
@@ -297,6 +301,7 @@ def render(res: dict[str, Any], args: argparse.Namespace) -> str:
     options = [f"--sizes {' '.join(map(str, res['sizes']))}", f"--threads {args.threads}"]
     options += [r for r in runs if r != "--backend torch"]
     options += [f"--actors {args.actors} --ray"] if args.ray else []
+    options += [f"--ray-sizes {' '.join(map(str, args.ray_sizes))}"] if args.ray_sizes else []
     work = "roles, spans and stance" if args.target else "no target: roles and spans"
     machine_line = (
         f"Machine: {machine()}. Highest 1-minute load average at the end of a run: "
@@ -340,12 +345,15 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=None, help="default: physical cores")
     ap.add_argument("--batch-size", type=int, default=DOC_BATCH, help="stance label --batch-size")
     ap.add_argument("--ray", action="store_true", help="also run --engine ray and compare")
+    ap.add_argument("--ray-sizes", type=int, nargs="+", default=None, help="Ray: these sizes")
     ap.add_argument("--actors", type=int, default=2, help="Ray actors (default 2)")
     ap.add_argument("--docs", action="store_true", help=f"write the section in {DOC}")
     ap.add_argument("--json", type=Path, default=None, help="also write the numbers here")
     ap.add_argument("--keep", type=Path, default=None, help="keep corpora and outputs here")
     args = ap.parse_args()
     args.threads = args.threads or physical_cores()
+    if args.ray_sizes and not set(args.ray_sizes) <= set(args.sizes):
+        ap.error(f"--ray-sizes {args.ray_sizes}: each must be one of --sizes {args.sizes}")
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
         res = measure(args, args.keep)

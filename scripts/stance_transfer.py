@@ -3,6 +3,7 @@
     python scripts/stance_transfer.py table models/default runs/A runs/B   # Markdown table
     python scripts/stance_transfer.py counts --config scripts/configs/stance-transfer.toml
     python scripts/stance_transfer.py speed --n 300                        # pairs/s, 1 thread
+    python scripts/stance_transfer.py seeds --group A=runs/a1,runs/a2,runs/a3 --group B=...
 
 ``table`` scores each model directory (a run or a pipeline) with ``stance evaluate``'s harness
 on: XNLI-fr held-out idx (3-way; the French rows whose premise the mix never trains,
@@ -12,6 +13,10 @@ new questions), E-FRA dev (3-way) and the target probe ``data/probes/stance_targ
 macro-F1 [95 % bootstrap interval]; the majority and TF-IDF + LR rows are the harness's
 baselines (trained on the default stance pool), taken from the first model's reports. Reports
 go to ``--out`` (one folder per model and set); ``--reuse`` reads reports already there.
+
+``seeds`` scores groups of runs (one run per seed, in the same seed order in every group):
+the mean and standard deviation over seeds of each set's headline and of the probe's shares,
+and each later group's difference from the first, seed by seed (how many seeds it wins).
 
 ``counts`` prints the rows of a recipe's mix per source and language, and the pairs the run
 trains on (with ``none`` pairs and derived pairs). ``speed`` times training steps of the
@@ -124,6 +129,45 @@ def _share(block: dict[str, float]) -> str:
     return f"{block['value']:.3f} [{block['low']:.3f}, {block['high']:.3f}]"
 
 
+PROBE_SHARES = ("target_accuracy", "both_right", "unrelated_none")
+
+
+def _values(reports: dict[str, dict[str, Any]]) -> dict[str, float]:
+    """Headline per set (probe: 3-view macro-F1 and its three shares) of one run."""
+    out = {}
+    for name, rep in reports.items():
+        if "consistency" in rep:
+            block = rep["consistency"]
+            out[name] = block["macro_f1_3views"]["value"]
+            out |= {f"probe: {k}": block[k]["value"] for k in PROBE_SHARES}
+        else:
+            out[name] = rep["macro_f1"]
+    return out
+
+
+def seeds_table(groups: dict[str, list[dict[str, float]]]) -> str:
+    """Mean ± sd over seeds per group, and later groups minus the first, seed by seed."""
+    import numpy as np
+
+    first_name, first = next(iter(groups.items()))
+    names = list(first[0])
+    lines = ["| set | " + " | ".join(groups) + " |", "|---" * (len(groups) + 1) + "|"]
+    for name in names:
+        cells = []
+        for runs in groups.values():
+            vals = np.array([r[name] for r in runs])
+            cells.append(f"{vals.mean():.3f} ± {vals.std(ddof=1) if len(vals) > 1 else 0:.3f}")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    for group, runs in list(groups.items())[1:]:
+        lines += ["", f"{group} − {first_name}, seed by seed (wins / seeds):", ""]
+        for name in names:
+            diffs = [b[name] - a[name] for a, b in zip(first, runs, strict=True)]
+            wins = sum(d > 0 for d in diffs)
+            each = ", ".join(f"{d:+.3f}" for d in diffs)
+            lines.append(f"- {name}: mean {np.mean(diffs):+.3f} ({each}; {wins}/{len(diffs)})")
+    return "\n".join(lines)
+
+
 def counts(config_path: Path) -> str:
     """Rows of the recipe's mix per source × language, and the training pairs it makes."""
     from stance.training.config import load_config, mix_config
@@ -218,6 +262,10 @@ def main() -> None:
     table.add_argument("--out", type=Path, default=ROOT / "runs/transfer-eval")
     table.add_argument("--no-baselines", action="store_true")
     table.add_argument("--reuse", action="store_true", help="read reports already in --out")
+    seeds = sub.add_parser("seeds", help="mean ± sd over seeds, groups of runs side by side")
+    seeds.add_argument("--group", action="append", required=True, help="NAME=RUN,RUN,...")
+    seeds.add_argument("--out", type=Path, default=ROOT / "runs/transfer-eval")
+    seeds.add_argument("--reuse", action="store_true", help="read reports already in --out")
     for name in ("counts", "speed"):
         cmd = sub.add_parser(name)
         cmd.add_argument("--config", type=Path, default=RECIPE)
@@ -231,6 +279,12 @@ def main() -> None:
             for i, m in enumerate(args.models)
         }
         print(markdown(results))
+    elif args.command == "seeds":
+        groups = {
+            name: [_values(score(run, args.out, False, args.reuse)) for run in runs.split(",")]
+            for name, runs in (g.split("=", 1) for g in args.group)
+        }
+        print(seeds_table(groups))
     elif args.command == "counts":
         print(counts(args.config))
     else:

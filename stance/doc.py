@@ -14,6 +14,7 @@ from typing import Any
 ROLES: tuple[str, ...] = ("claim", "premise", "none")
 STANCES: tuple[str, ...] = ("favor", "against", "none")
 SPAN_LABELS: tuple[str, ...] = ("claim", "premise")
+NO_WORDS = "no_words"  # sentence flag: no word to read (stance.segment.has_words), no model work
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class Sentence:
     role_scores: dict[str, float] | None = None
     stance: str | None = None
     stance_scores: dict[str, float] | None = None
-    flags: tuple[str, ...] = ()  # e.g. "windowed" when longer than the model window
+    flags: tuple[str, ...] = ()  # "windowed" when longer than the model window; NO_WORDS
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {

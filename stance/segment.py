@@ -309,6 +309,21 @@ _WORD_TOKEN = re.compile(  # "\s*+" skips spaces in C; it cannot backtrack (Pyth
 )
 
 
+_NO_WORD_TOKEN = re.compile(  # URLs, e-mail addresses and domain names: no words to read
+    rf"(?:https?|ftp)://\S*|www\.\S*|\S+@\S+|[\w.-]+\.{_TLD}(?![\w-])", re.IGNORECASE
+)
+_TWO_LETTERS = re.compile(r"[^\W\d_]{2}")
+
+
+def has_words(text: str) -> bool:
+    """Whether ``text`` holds a word of two letters or more once URLs and e-mails are left out.
+
+    A line without one ("***", "—", "1.", "12/03/2024", a bare link) is no argument and has no
+    stance: the pipeline labels it ``none`` without model work (flag ``no_words``).
+    """
+    return _TWO_LETTERS.search(_NO_WORD_TOKEN.sub(" ", text)) is not None
+
+
 def word_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Word tokens of ``text[start:end]`` as document offsets; no token contains whitespace.
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stance.doc import Sentence
-from stance.segment import segment, split_sentences, word_spans
+from stance.segment import has_words, segment, split_sentences, word_spans
 from tests.segment_cases import CASES
 
 CONTRACT = (
@@ -89,6 +89,26 @@ def test_blank_text_has_no_sentence(text: str) -> None:
     assert segment(text) == []
     assert split_sentences(text) == []
     assert word_spans(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("***", False),
+        ("— 1. (3)", False),
+        ("12/03/2024 14:05", False),
+        ("https://exemple.fr/a-lire-aussi", False),
+        ("contact@exemple.fr www.lemonde.fr lemonde.fr", False),
+        ("A.", False),
+        ("€ 3,50", False),
+        ("Oui !", True),
+        ("Publié le 12/03/2024", True),
+        ("Lire : https://exemple.fr/x", True),
+        ("Ça ?", True),
+    ],
+)
+def test_has_words_reads_lines_without_words(text: str, words: bool) -> None:
+    assert has_words(text) is words
 
 
 def test_unpunctuated_text_is_one_sentence() -> None:

@@ -18,13 +18,14 @@ from pathlib import Path
 
 import numpy as np
 
-from stance.doc import ROLES, STANCES, Document, Sentence, Span
+from stance.doc import NO_WORDS, ROLES, STANCES, Document, Sentence, Span
 from stance.model.classifier import ArgumentTagger, PairClassifier, TokenTagger
 from stance.model.part import PART_FILE, TAGGER, ModelError, PartLoader, load_part
 from stance.model.tasks import component_inputs, decode_spans
 from stance.pipeline.config import DOC_BATCH, PIPELINE_FILE, PipelineConfig, default_model_dir
 from stance.pipeline.decide import abstain
 from stance.pipeline.rollup import document_stance, link_claims
+from stance.segment import has_words, split_sentences
 
 
 class Pipeline:
@@ -105,8 +106,6 @@ class Pipeline:
 
     def process(self, docs: list[Document]) -> list[Document]:
         """Label a batch of documents; error records pass through untouched."""
-        from stance.segment import split_sentences
-
         out = list(docs)
         todo = [i for i, d in enumerate(out) if d.error is None]
         for i in todo:
@@ -123,21 +122,27 @@ class Pipeline:
         return out
 
     def _roles(self, out: list[Document], todo: list[int]) -> None:
+        """Each sentence with its neighbours as context; a line without words is ``none``
+        without model work (``_no_words``)."""
         model = self.component
         assert model is not None
         firsts: list[str] = []
         seconds: list[str] = []
         for i in todo:
             a, b = component_inputs(out[i], model.info.context, model.info.context_chars)
-            firsts += a
-            seconds += b if b is not None else [""] * len(a)
+            read = _worded(out[i])
+            firsts += [t for t, keep in zip(a, read, strict=True) if keep]
+            seconds += [t for t, keep in zip(b or [""] * len(a), read, strict=True) if keep]
         pairs = seconds if model.info.context > 0 else None
         logits, windowed = model.logits(firsts, pairs, long_side="first")
         probs = _probs(logits, model)
         k = 0
         for i in todo:
             sents = []
-            for s in out[i].sentences:
+            for s, keep in zip(out[i].sentences, _worded(out[i]), strict=True):
+                if not keep:
+                    sents.append(_no_words(s))
+                    continue
                 sents.append(_with_role(s, probs[k], model.labels, windowed[k]))
                 k += 1
             out[i] = replace(out[i], sentences=tuple(sents))
@@ -162,7 +167,10 @@ class Pipeline:
             doc = out[i]
             if roles:
                 rows = zip(doc.sentences, tagged.role_probs, tagged.truncated, strict=True)
-                sents = tuple(_with_role(s, p, model.role_labels, cut) for s, p, cut in rows)
+                sents = tuple(
+                    _with_role(s, p, model.role_labels, cut) if has_words(s.text) else _no_words(s)
+                    for s, p, cut in rows
+                )
                 doc = replace(doc, sentences=sents)
             if spans:
                 found = _decoded_spans(doc.text, tagged.words, tagged.word_probs, model.labels)
@@ -170,13 +178,19 @@ class Pipeline:
             out[i] = doc
 
     def _stances(self, out: list[Document], todo: list[int]) -> None:
-        """Each sentence against the target, plus the whole text (windowed), then the roll-up."""
+        """Each sentence with words against the target, plus the whole text (windowed), then
+        the roll-up; a line without words gets ``none`` and no vote."""
         model = self.stance_model
         assert model is not None
-        targets = [out[i].target or "" for i in todo for _ in out[i].sentences]
-        texts = [s.text for i in todo for s in out[i].sentences]
-        targets += [out[i].target or "" for i in todo]
-        texts += [out[i].text for i in todo]
+        read = {i: _worded(out[i]) for i in todo}
+        pairs = [
+            (out[i].target or "", s.text)
+            for i in todo
+            for s, keep in zip(out[i].sentences, read[i], strict=True)
+            if keep
+        ]
+        pairs += [(out[i].target or "", out[i].text) for i in todo]  # the whole texts, last
+        targets, texts = [t for t, _ in pairs], [x for _, x in pairs]
         logits, _ = model.logits(targets, texts, long_side="second")
         probs = _probs(logits, model)
         labels = abstain(probs, model.labels, self.config.stance_threshold)
@@ -184,7 +198,10 @@ class Pipeline:
         for n, i in enumerate(todo):
             doc = out[i]
             sents = []
-            for s in doc.sentences:
+            for s, keep in zip(doc.sentences, read[i], strict=True):
+                if not keep:
+                    sents.append(replace(s, stance="none", stance_scores=_only("none", STANCES)))
+                    continue
                 scores = _scores(probs[k], model.labels, STANCES)
                 sents.append(replace(s, stance=labels[k], stance_scores=scores))
                 k += 1
@@ -204,6 +221,20 @@ class Pipeline:
             )
             meta = {**doc.meta, "main_claims": link_claims(sents)}
             out[i] = replace(doc, sentences=tuple(sents), stance=rollup, meta=meta)
+
+
+def _worded(doc: Document) -> list[bool]:
+    """Per sentence, whether it has words to read (``stance.segment.has_words``)."""
+    return [has_words(s.text) for s in doc.sentences]
+
+
+def _no_words(s: Sentence) -> Sentence:
+    """A line without words (no argument, no model work): role ``none``, flagged."""
+    return replace(s, role="none", role_scores=_only("none", ROLES), flags=(*s.flags, NO_WORDS))
+
+
+def _only(label: str, order: tuple[str, ...]) -> dict[str, float]:
+    return {k: 1.0 if k == label else 0.0 for k in order}
 
 
 def _with_role(s: Sentence, probs: np.ndarray, labels: tuple[str, ...], windowed: bool) -> Sentence:

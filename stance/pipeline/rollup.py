@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from stance.doc import STANCES, DocStance, Sentence
+from stance.doc import NO_WORDS, STANCES, DocStance, Sentence
 
 ROLE_WEIGHTS = {"claim": 1.0, "premise": 0.6, "none": 0.25}
 EVIDENCE_MAX = 3  # sentences named as the verdict's evidence, strongest first
@@ -39,7 +39,7 @@ def document_stance(
     mass = 0.0
     votes: list[tuple[float, str, int]] = []  # (weight × probability of its side, side, index)
     for sent in sentences:
-        if not sent.stance_scores:
+        if not sent.stance_scores or NO_WORDS in sent.flags:
             continue
         probs = np.array([sent.stance_scores.get(k, 0.0) for k in STANCES])
         role_w = weights.get(sent.role or "none", weights["none"])

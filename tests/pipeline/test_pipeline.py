@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import stance
-from stance.doc import ROLES, STANCES
+from stance.doc import NO_WORDS, ROLES, STANCES
 from stance.model.part import ModelError
 
 TEXT = (
@@ -57,6 +57,38 @@ def test_pipe_equals_single_calls(tiny_pipeline: Path) -> None:
             assert a.role_scores and b.role_scores
             assert a.role_scores == pytest.approx(b.role_scores, abs=1e-4)
     assert piped[2].sentences == ()
+
+
+NO_WORDS_TEXT = "Il faut agir.\n\n***\n\nLe climat change.\n\n12/03/2024\n\nhttps://exemple.fr/x"
+
+
+def test_lines_without_words_are_none_without_model_work(
+    tiny_pipeline: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The models never read a line without words; it is role and stance ``none``, flagged,
+    and casts no vote in the article's stance."""
+    from stance.model.classifier import PairClassifier
+
+    read: list[list[str]] = []
+    logits = PairClassifier.logits
+
+    def spy(self: PairClassifier, first: list[str], *args: Any, **kw: Any) -> Any:
+        read.append(list(first))
+        return logits(self, first, *args, **kw)
+
+    monkeypatch.setattr(PairClassifier, "logits", spy)
+    doc = stance.load(tiny_pipeline)(NO_WORDS_TEXT, target="agir")
+    lines = [doc.sentences[k] for k in (1, 3, 4)]
+    assert [s.text for s in lines] == ["***", "12/03/2024", "https://exemple.fr/x"]
+    roles, stances = read  # the stance part reads target first, then the texts
+    assert roles == ["Il faut agir.", "Le climat change."]
+    assert len(stances) == 3  # two sentences and the whole text
+    for s in lines:
+        assert s.flags == (NO_WORDS,) and s.role == "none" and s.stance == "none"
+        assert s.role_scores == dict.fromkeys(ROLES, 0.0) | {"none": 1.0}
+    assert NO_WORDS not in doc.sentences[0].flags + doc.sentences[2].flags
+    assert doc.stance is not None
+    assert set(doc.stance.evidence) <= {0, 2}
 
 
 def test_long_sentence_is_windowed_not_truncated(tiny_pipeline: Path) -> None:
@@ -141,6 +173,7 @@ def test_a_tagger_part_gives_what_the_model_gives(tagger_pipeline: Path) -> None
     nlp = stance.load(tagger_pipeline)
     assert set(nlp.part_paths) == {"tagger"}
     texts = [TEXT, "Bonjour.", "", "Il faut agir maintenant. Le climat change.\n\n" + TEXT]
+    texts.append(NO_WORDS_TEXT)
     docs = list(nlp.pipe(texts, batch_size=3))
     model, tokenizer, info = load_part(tagger_pipeline / "tagger")
     assert any(len(w) > 1 for w in _windows(docs, tokenizer, info))  # windows of several
@@ -148,6 +181,9 @@ def test_a_tagger_part_gives_what_the_model_gives(tagger_pipeline: Path) -> None
     for doc in docs:
         roles, spans = _direct(model, tokenizer, info, doc)
         for s, want in zip(doc.sentences, roles, strict=True):
+            if NO_WORDS in s.flags:  # a line without words: none, whatever the model says
+                assert s.text in ("***", "12/03/2024", "https://exemple.fr/x") and s.role == "none"
+                continue
             assert s.role_scores == pytest.approx(dict(zip(ROLES, want, strict=True)), abs=1e-5)
             assert s.role == ROLES[int(want.argmax())]
         assert [(p.start, p.end, p.label) for p in doc.spans] == [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stance.doc import Sentence
+from stance.doc import NO_WORDS, Sentence
 from stance.pipeline.rollup import document_stance, link_claims
 
 
@@ -31,6 +31,15 @@ def test_claims_outweigh_narrative() -> None:
 def test_no_stance_scores_gives_none() -> None:
     doc = document_stance([Sentence(0, 0, 1, "x", role="claim")])
     assert doc.label == "none" and doc.scores["none"] == 1.0
+
+
+def test_a_line_without_words_casts_no_vote() -> None:
+    from dataclasses import replace
+
+    line = replace(_sent(1, "claim", FAVOR), flags=(NO_WORDS,))
+    alone = document_stance([_sent(0, "premise", AGAINST)])
+    assert document_stance([_sent(0, "premise", AGAINST), line]) == alone
+    assert alone.label == "against"
 
 
 def test_threshold_abstains() -> None:
