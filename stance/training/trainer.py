@@ -140,11 +140,11 @@ def _build_model(config: TrainConfig, base: str, labels: tuple[str, ...]) -> tor
         tagging.check_base(base)
     auto = auto_class(config.task)
     model = auto.from_pretrained(base, **label_kwargs(labels))
-    if config.init_encoder:
-        load_encoder(model, Path(config.init_encoder), config.base)
     n_layers = int(model.config.num_hidden_layers)  # the encoder's own layers
     if config.mean_pool:
         add_mean_pool_layer(model)
+    if config.init_encoder:  # after the pooling layer, so a run with mean_pool matches one
+        load_encoder(model, Path(config.init_encoder), config.base)
     if config.method == "frozen-embeddings":
         for p in model.base_model.embeddings.parameters():
             p.requires_grad = False
@@ -187,7 +187,10 @@ def load_encoder(model: torch.nn.Module, run: Path, base: str) -> None:
     encoder = {k: v for k, v in weights.items() if k.startswith(prefix)}
     own = {k for k in model.state_dict() if k.startswith(prefix)}
     if set(encoder) != own:
-        raise ValueError(f"init_encoder: {run} does not hold this model's encoder layers")
+        raise ValueError(
+            f"init_encoder: {run} does not hold this model's encoder layers "
+            f"({len(encoder)} tensors there, {len(own)} here: is mean_pool set alike in both?)"
+        )
     model.load_state_dict(encoder, strict=False)
 
 

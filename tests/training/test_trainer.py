@@ -47,6 +47,36 @@ def test_init_encoder_starts_from_another_run(bert_base: Path, tmp_path: Path) -
         load_encoder(model, run, "e5-small-offline")
 
 
+def test_init_encoder_from_a_mean_pooled_run(bert_base: Path, tmp_path: Path) -> None:
+    """A run with the pooling layer starts another with it; one without is told why it cannot."""
+    import torch
+    from transformers import AutoModelForSequenceClassification
+
+    from stance.model.part import PartInfo
+    from stance.model.pooling import add_mean_pool_layer
+    from stance.training.trainer import load_encoder
+
+    base = str(bert_base)
+    source = add_mean_pool_layer(
+        AutoModelForSequenceClassification.from_pretrained(base, num_labels=3)
+    )
+    with torch.no_grad():
+        source.bert.encoder.layer[0].attention.self.query.weight.add_(0.5)
+    run = tmp_path / "pooled"
+    source.save_pretrained(run)
+    PartInfo(task="stance", labels=("favor", "against", "none"), base=base).save(run)
+
+    pooled = add_mean_pool_layer(
+        AutoModelForSequenceClassification.from_pretrained(base, num_labels=3)
+    )
+    load_encoder(pooled, run, base)
+    layer = "encoder.layer.0.attention.self.query.weight"
+    assert torch.equal(pooled.bert.get_parameter(layer), source.bert.get_parameter(layer))
+    plain = AutoModelForSequenceClassification.from_pretrained(base, num_labels=3)
+    with pytest.raises(ValueError, match="mean_pool"):
+        load_encoder(plain, run, base)
+
+
 def _ukp_dir(root: Path) -> Path:
     """A data directory holding a tiny UKP Sentential: arguments (claim|premise) and none."""
     import json
