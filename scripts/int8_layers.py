@@ -4,8 +4,10 @@
     python scripts/int8_layers.py --variants all ffn-out-fp32
 
 Each variant quantises a different set of the part's ``nn.Linear`` modules with torch dynamic
-int8 (``quantize_dynamic`` with a per-module spec) in place of ``stance.model.backends``'
-quantise-everything, then scores the shipped default's span part with the evaluation harness.
+int8 (``quantize_dynamic`` with a per-module spec: one activation scale per batch) or, for
+``rows`` (what ``--quantize int8`` does) and ``rows-all``, with per-token int8
+(``stance.model.int8``), in place of ``stance.model.backends.quantize_int8``, then scores the
+shipped default's span part with the evaluation harness.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-VARIANTS = ("all", "no-head", "no-last-layers", "per-channel", "ffn-out-fp32")
+VARIANTS = ("all", "no-head", "no-last-layers", "per-channel", "ffn-out-fp32", "rows", "rows-all")
 
 
 def quantizer(variant: str) -> Any:
@@ -41,6 +43,19 @@ def quantizer(variant: str) -> Any:
     qconfig = per_channel_dynamic_qconfig if variant == "per-channel" else default_dynamic_qconfig
 
     def quantize(model: torch.nn.Module, **_: Any) -> torch.nn.Module:
+        if variant.startswith("rows"):
+            from stance.model.int8 import quantize_rows
+
+            keep = (
+                ()
+                if variant == "rows-all"
+                else tuple(
+                    n
+                    for n, m in model.named_modules()
+                    if type(m) is torch.nn.Linear and is_ffn_out(n)
+                )
+            )
+            return quantize_rows(model, keep)
         spec = {
             name: qconfig
             for name, module in model.named_modules()

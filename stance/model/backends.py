@@ -1,4 +1,4 @@
-"""Faster CPU inference: thread count, int8 dynamic quantisation, ONNX Runtime.
+"""Faster CPU inference: thread count, int8 (per-token activations), ONNX Runtime.
 
 Every path is a *part loader* with the signature of :func:`stance.model.load_part`, handed to
 :class:`stance.pipeline.Pipeline`. Only the encoder call changes: tokenisation, windows,
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import os
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -46,26 +45,23 @@ def set_threads(n: int | None = None) -> int:
 
 
 def quantize_int8(model: torch.nn.Module, keep_ffn_out: bool = True) -> torch.nn.Module:
-    """Dynamic int8 quantisation of the ``nn.Linear`` layers (weights int8, activations per batch).
+    """int8 weights and per-token int8 activations for the ``nn.Linear`` layers, in place
+    (:mod:`stance.model.int8`): a sentence's scores do not depend on the rest of its batch.
 
     ``keep_ffn_out`` leaves each layer's feed-forward output projection (intermediate → hidden)
-    in fp32: its input, the GELU output, has a few large channels that set the per-batch
-    activation scale. Quantised, spans and stance lose (span dev exact F1 0.477 → 0.342,
-    X-Stance DE 0.617 → 0.553, target probe 0.374 → 0.240); kept, every dev set of the shipped
-    parts is within noise of fp32 (docs/research-log.md, "int8").
+    in fp32: its input, the GELU output, has a few large channels. Quantised with one scale per
+    batch, spans and stance lost (span dev exact F1 0.477 → 0.342, X-Stance DE 0.617 → 0.553,
+    target probe 0.374 → 0.240); kept, every dev set of the shipped parts is within noise of
+    fp32 (docs/research-log.md, "int8").
     """
-    from torch.ao.quantization import default_dynamic_qconfig, quantize_dynamic
+    from stance.model.int8 import quantize_rows
 
-    spec = {
-        name: default_dynamic_qconfig
+    keep = tuple(
+        name
         for name, module in model.named_modules()
-        if isinstance(module, torch.nn.Linear) and not (keep_ffn_out and is_ffn_out(name))
-    }
-    with warnings.catch_warnings():
-        # torch.ao quantisation is deprecated in favour of torchao but still the stock CPU path
-        warnings.simplefilter("ignore", (DeprecationWarning, UserWarning, FutureWarning))
-        # in place: a copy would double the peak memory for nothing
-        return quantize_dynamic(model, spec, dtype=torch.qint8, inplace=True)
+        if type(module) is torch.nn.Linear and keep_ffn_out and is_ffn_out(name)
+    )
+    return quantize_rows(model, keep)
 
 
 def is_ffn_out(name: str) -> bool:

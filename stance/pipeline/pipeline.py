@@ -24,6 +24,7 @@ from stance.model.part import PART_FILE, TAGGER, ModelError, PartLoader, load_pa
 from stance.model.tasks import component_inputs, decode_spans
 from stance.pipeline.config import DOC_BATCH, PIPELINE_FILE, PipelineConfig, default_model_dir
 from stance.pipeline.decide import abstain
+from stance.pipeline.memory import Trimmer
 from stance.pipeline.rollup import document_stance, link_claims
 from stance.segment import has_words, split_sentences
 
@@ -50,6 +51,7 @@ class Pipeline:
         # chooses another part loader (stance/model/backends.py), as `runs_on` says
         self.loader: PartLoader = loader or load_part
         self.runs_on: dict[str, str | None] = {"backend": "torch", "quantize": None}
+        self._trimmer = Trimmer()  # freed tensors go back to the OS (stance/pipeline/memory.py)
 
     def __repr__(self) -> str:
         return f"Pipeline({self.directory}, parts={sorted(self._paths)})"
@@ -119,6 +121,7 @@ class Pipeline:
         with_target = [i for i in todo if out[i].target]
         if with_target and self.stance_model:  # no target: the part is never loaded
             self._stances(out, with_target)
+        self._trimmer.add(sum(len(out[i].sentences) for i in todo))
         return out
 
     def _roles(self, out: list[Document], todo: list[int]) -> None:
