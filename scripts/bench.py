@@ -398,8 +398,9 @@ def peaks_line(peaks: dict[str, Any]) -> str:
     int_mm = peaks.get("int_mm_gops")
     bare = f", bare `torch._int_mm` **{int_mm:.0f} GOP/s**" if int_mm else ""
     return (
-        f"dynamically quantised `nn.Linear` (what `--quantize int8` runs, the activations "
-        f"quantised per call) **{peaks['torch_int8_gops']:.0f} GOP/s**{bare}, ONNX Runtime "
+        f"the int8 `nn.Linear` that `--quantize int8` runs (`stance.model.int8`: each row "
+        f"quantised, scaled back to fp32 after the product) "
+        f"**{peaks['torch_int8_gops']:.0f} GOP/s**{bare}, ONNX Runtime "
         f"`MatMulInteger` with int8 weights (`quantize_dynamic`, as `stance export onnx "
         f"--quantize int8`) **{peaks['ort_int8_gops']:.0f} GOP/s**"
     )

@@ -87,16 +87,14 @@ def peak_rss_mb() -> float:
 def matmul_peaks(size: int = 2048) -> dict[str, float | None]:
     """Matmul throughput of ``size``³ problems (2·M·N·K operations) with the current threads.
 
-    fp32: ``torch.matmul`` (MKL) and ONNX Runtime ``MatMul`` (MLAS). int8: a dynamically
-    quantised ``nn.Linear`` (``torch.ao.quantization.quantize_dynamic``, i.e. fbgemm/onednn
-    with the activation quantised per call: the kernel ``--quantize int8`` runs),
-    ``torch._int_mm`` (int8 × int8 → int32, the bare kernel; None where this build lacks it),
+    fp32: ``torch.matmul`` (MKL) and ONNX Runtime ``MatMul`` (MLAS). int8: the layer
+    ``--quantize int8`` runs (``stance.model.int8.RowInt8Linear``: each row quantised, the
+    ``torch._int_mm`` product, the result scaled back to fp32), ``torch._int_mm`` (int8 × int8
+    → int32, the bare kernel; None where this build lacks it),
     and ONNX Runtime on a MatMul with int8 weights from ``onnxruntime.quantization.
     quantize_dynamic`` (``DynamicQuantizeLinear`` + ``MatMulInteger``: what ``stance export
     onnx --quantize int8`` makes). Values in G(FL)OP/s.
     """
-    import warnings
-
     import numpy as np
     import torch
 
@@ -105,12 +103,9 @@ def matmul_peaks(size: int = 2048) -> dict[str, float | None]:
     out: dict[str, float | None] = {"size": float(size)}
     with torch.inference_mode():
         out["torch_gflops"] = ops / best_time(lambda: torch.matmul(a, b)) / 1e9
-        from torch.ao.quantization import quantize_dynamic
+        from stance.model.int8 import RowInt8Linear
 
-        with warnings.catch_warnings():  # torch.ao is deprecated, still the stock CPU path
-            warnings.simplefilter("ignore")
-            linear = torch.nn.Sequential(torch.nn.Linear(size, size, bias=False))
-            qlinear = quantize_dynamic(linear, {torch.nn.Linear}, dtype=torch.qint8)
+        qlinear = RowInt8Linear(torch.nn.Linear(size, size, bias=False))
         out["torch_int8_gops"] = ops / best_time(lambda: qlinear(a)) / 1e9
         try:
             ai = torch.randint(-128, 128, (size, size), dtype=torch.int8)

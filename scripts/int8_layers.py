@@ -5,9 +5,9 @@
 
 Each variant quantises a different set of the part's ``nn.Linear`` modules with torch dynamic
 int8 (``quantize_dynamic`` with a per-module spec: one activation scale per batch) or, for
-``rows`` (what ``--quantize int8`` does) and ``rows-all``, with per-token int8
-(``stance.model.int8``), in place of ``stance.model.backends.quantize_int8``, then scores the
-shipped default's span part with the evaluation harness.
+``rows`` (FFN output projections fp32) and ``rows-all`` (what ``--quantize int8`` does), with
+per-token int8 (``stance.model.int8``), in place of ``stance.model.backends.quantize_int8``,
+then scores the shipped default's span part with the evaluation harness.
 """
 
 from __future__ import annotations
@@ -23,6 +23,11 @@ sys.path.insert(0, str(ROOT))
 VARIANTS = ("all", "no-head", "no-last-layers", "per-channel", "ffn-out-fp32", "rows", "rows-all")
 
 
+def is_ffn_out(name: str) -> bool:
+    """A BERT layer's feed-forward output projection (``layer.N.output.dense``)."""
+    return name.endswith("output.dense") and "attention" not in name
+
+
 def quantizer(variant: str) -> Any:
     import torch
     from torch.ao.quantization import (
@@ -30,8 +35,6 @@ def quantizer(variant: str) -> Any:
         per_channel_dynamic_qconfig,
         quantize_dynamic,
     )
-
-    from stance.model.backends import is_ffn_out
 
     def skip(name: str) -> bool:
         if variant == "no-head":

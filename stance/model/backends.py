@@ -18,11 +18,16 @@ from typing import Any
 
 import torch
 
+from stance.model.adapters import shared_base
+from stance.model.e5 import E5_OFFLINE, resolve_base
+from stance.model.memory import trim
 from stance.model.onnx import ONNX_FILE, cached_onnx, open_onnx
+from stance.model.packed import pack_word_embeddings
 from stance.model.part import PartInfo, PartLoader, load_part
 
 BACKENDS = ("torch", "onnx", "fp32")  # fp32: torch, never quantised
 QUANTIZE = ("int8",)
+E5_WORDS = "embeddings.word_embeddings.weight"  # the word embeddings' name in the e5 base
 AUTO = "auto"  # quantise as the pipeline's manifest says (``PipelineConfig.quantize``)
 
 
@@ -44,29 +49,18 @@ def set_threads(n: int | None = None) -> int:
     return threads
 
 
-def quantize_int8(model: torch.nn.Module, keep_ffn_out: bool = True) -> torch.nn.Module:
-    """int8 weights and per-token int8 activations for the ``nn.Linear`` layers, in place
+def quantize_int8(model: torch.nn.Module) -> torch.nn.Module:
+    """int8 weights and per-token int8 activations for every ``nn.Linear``, in place
     (:mod:`stance.model.int8`): a sentence's scores do not depend on the rest of its batch.
 
-    ``keep_ffn_out`` leaves each layer's feed-forward output projection (intermediate → hidden)
-    in fp32: its input, the GELU output, has a few large channels. Quantised with one scale per
-    batch, spans and stance lost (span dev exact F1 0.477 → 0.342, X-Stance DE 0.617 → 0.553,
-    target probe 0.374 → 0.240); kept, every dev set of the shipped parts is within noise of
-    fp32 (docs/research-log.md, "int8").
+    With one activation scale per batch (``torch.ao`` ``quantize_dynamic``, before), the
+    feed-forward output projections had to stay fp32 (the GELU outputs' few large channels set
+    the scale of the whole batch); with one scale per token every dev set of the shipped parts is
+    within noise of fp32 with all of them quantised (docs/research-log.md, "int8 per token").
     """
     from stance.model.int8 import quantize_rows
 
-    keep = tuple(
-        name
-        for name, module in model.named_modules()
-        if type(module) is torch.nn.Linear and keep_ffn_out and is_ffn_out(name)
-    )
-    return quantize_rows(model, keep)
-
-
-def is_ffn_out(name: str) -> bool:
-    """A BERT layer's feed-forward output projection (``layer.N.output.dense``)."""
-    return name.endswith("output.dense") and "attention" not in name
+    return quantize_rows(model)
 
 
 def runs_as(backend: str, quantize: str | None, manifest: str | None) -> tuple[str, str | None]:
@@ -95,8 +89,15 @@ def part_loader(backend: str = "torch", quantize: str | None = None) -> PartLoad
 
 
 def _load_torch(path: Path, quantize: str | None = None) -> tuple[Any, Any, PartInfo]:
+    """fp32 as saved, or int8: per-token int8 layers and, over the offline e5 base, its word
+    embeddings in their 4-bit source form (``stance.model.packed``: the same values)."""
     model, tokenizer, info = load_part(path)
-    return (quantize_int8(model) if quantize == "int8" else model), tokenizer, info
+    if quantize == "int8":
+        quantize_int8(model)
+        if info.base == E5_OFFLINE:
+            pack_word_embeddings(model, shared_base(resolve_base(E5_OFFLINE)).get(E5_WORDS))
+        trim()  # the fp32 layers just replaced go back to the OS
+    return model, tokenizer, info
 
 
 def _load_onnx(path: Path, quantize: str | None = None) -> tuple[Any, Any, PartInfo]:

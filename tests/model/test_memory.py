@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import stance.pipeline.memory as memory
+import stance.model.memory as memory
 
 
 def test_trimmer_trims_once_enough_sentences_were_labelled(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,7 +2,7 @@
 
 glibc's ``malloc`` keeps the memory of freed tensors for reuse, and with every batch of another
 shape the heap fragments: labelling 3,000 documents grew the anonymous memory of ``stance label``
-from 0.85 GB to 1.24 GB. ``malloc_trim(0)`` releases the free pages; called every few hundred
+from 0.85 GB to 1.24 GB. ``malloc_trim(0)`` releases the free pages; called every 128
 sentences it keeps the process flat (0.70 GB) for about 20 ms a call (docs/benchmarks.md,
 "Scale"). Elsewhere than glibc it does nothing.
 """
@@ -14,7 +14,7 @@ import ctypes.util
 import functools
 from typing import Any
 
-EVERY = 256  # sentences between two trims
+EVERY = 128  # sentences between two trims
 
 
 @functools.lru_cache(maxsize=1)
