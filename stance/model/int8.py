@@ -23,6 +23,10 @@ QMAX = 127.0
 class RowInt8Linear(torch.nn.Module):
     """A frozen ``nn.Linear`` with int8 weights and per-token int8 activations."""
 
+    weight_q: torch.Tensor  # (out, in) int8
+    weight_scale: torch.Tensor  # (out,) float32
+    bias: torch.Tensor | None
+
     def __init__(self, linear: torch.nn.Linear) -> None:
         super().__init__()
         weight = linear.weight.detach().float()

@@ -24,6 +24,9 @@ WORD_EMBEDDINGS = "emb.word"
 class Q4Embedding(torch.nn.Module):
     """A frozen ``nn.Embedding`` stored as Q4_0 blocks: ``scale`` fp16 and ``packed`` uint8."""
 
+    scale: torch.Tensor  # (rows, blocks) float16
+    packed: torch.Tensor  # (rows, blocks, 16) uint8: two 4-bit values a byte
+
     def __init__(self, scale: torch.Tensor, packed: torch.Tensor) -> None:
         super().__init__()
         rows, blocks = scale.shape
@@ -66,7 +69,9 @@ def pack_word_embeddings(model: torch.nn.Module, base_weight: torch.Tensor | Non
     with trained embeddings keeps them. True when swapped."""
     embeddings = getattr(model.base_model, "embeddings", None)
     weight = getattr(getattr(embeddings, "word_embeddings", None), "weight", None)
-    if base_weight is None or weight is None or weight.data_ptr() != base_weight.data_ptr():
+    if embeddings is None or weight is None or base_weight is None:
+        return False
+    if weight.data_ptr() != base_weight.data_ptr():
         return False
     packed = e5_word_embeddings()
     if (packed.num_embeddings, packed.embedding_dim) != tuple(weight.shape):
