@@ -187,8 +187,7 @@ class TokenTagger:
             word_ids = [enc.word_ids(r) for r in range(len(owner))]
             inputs = {k_: enc[k_] for k_ in ("input_ids", "attention_mask")}
             inputs = _trim_padding(inputs, self.tokenizer.padding_side)
-            with torch.inference_mode():
-                probs = softmax(self.model(**inputs).logits.float().numpy(), self.info.temperature)
+            probs = softmax(self._logits(inputs, batch_size), self.info.temperature)
             for row, j in enumerate(owner):
                 doc = idx[j]
                 seen: set[int] = set()
@@ -199,6 +198,17 @@ class TokenTagger:
                     sums[doc][wid] += probs[row, pos]
                     counts[doc][wid] += 1
         return [s / np.maximum(c, 1)[:, None] for s, c in zip(sums, counts, strict=True)]
+
+    def _logits(self, inputs: dict[str, torch.Tensor], batch_size: int) -> np.ndarray:
+        """At most ``batch_size`` windows per forward: 16 long documents cut into windows made
+        forwards of 160 rows, whose activations took 0.6 GB (docs/benchmarks.md, "Scale")."""
+        n = int(inputs["input_ids"].shape[0])
+        out = []
+        with torch.inference_mode():
+            for lo in range(0, n, batch_size):
+                rows = {k: v[lo : lo + batch_size] for k, v in inputs.items()}
+                out.append(self.model(**rows).logits.float().numpy())
+        return np.concatenate(out)
 
 
 @dataclass(frozen=True)

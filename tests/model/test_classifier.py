@@ -211,6 +211,27 @@ def test_words_of_a_long_paragraph_are_all_scored(tagger: TokenTagger) -> None:
     assert np.ptp(probs[:, 0]) > 1e-4
 
 
+def test_long_paragraphs_are_forwarded_a_batch_of_windows_at_a_time(
+    tagger: TokenTagger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two long paragraphs make many windows: no forward holds more than ``batch_size`` rows
+    (the activations of one 160-row forward took 0.6 GB), and the scores stay the same."""
+    docs = [_words(LONG) * 3, _words(LONG) * 2]
+    whole = tagger.word_proba(docs, batch_size=64)
+    rows: list[int] = []
+    forward = type(tagger.model).forward
+
+    def spy(self: Any, input_ids: torch.Tensor, **kw: Any) -> Any:
+        rows.append(int(input_ids.shape[0]))
+        return forward(self, input_ids=input_ids, **kw)
+
+    monkeypatch.setattr(type(tagger.model), "forward", spy)
+    sliced = tagger.word_proba(docs, batch_size=2)
+    assert sum(rows) > 4 and max(rows) <= 2
+    for a, b in zip(whole, sliced, strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-5)
+
+
 def test_word_proba_uses_the_first_sub_token_and_the_temperature(tagger: TokenTagger) -> None:
     words = ["Il", "faut", "taxer", "kérosène", "."]
     enc = tagger.tokenizer([words], is_split_into_words=True, return_tensors="pt")
