@@ -49,15 +49,8 @@ def quantizer(variant: str) -> Any:
         if variant.startswith("rows"):
             from stance.model.int8 import quantize_rows
 
-            keep = (
-                ()
-                if variant == "rows-all"
-                else tuple(
-                    n
-                    for n, m in model.named_modules()
-                    if type(m) is torch.nn.Linear and is_ffn_out(n)
-                )
-            )
+            linears = [n for n, m in model.named_modules() if type(m) is torch.nn.Linear]
+            keep = () if variant == "rows-all" else tuple(filter(is_ffn_out, linears))
             return quantize_rows(model, keep)
         spec = {
             name: qconfig

@@ -18,8 +18,7 @@ from typing import Any
 
 import torch
 
-from stance.model.adapters import shared_base
-from stance.model.e5 import E5_OFFLINE, resolve_base
+from stance.model.e5 import E5_OFFLINE
 from stance.model.memory import trim
 from stance.model.onnx import ONNX_FILE, cached_onnx, open_onnx
 from stance.model.packed import pack_word_embeddings
@@ -27,7 +26,6 @@ from stance.model.part import PartInfo, PartLoader, load_part
 
 BACKENDS = ("torch", "onnx", "fp32")  # fp32: torch, never quantised
 QUANTIZE = ("int8",)
-E5_WORDS = "embeddings.word_embeddings.weight"  # the word embeddings' name in the e5 base
 AUTO = "auto"  # quantise as the pipeline's manifest says (``PipelineConfig.quantize``)
 
 
@@ -95,7 +93,7 @@ def _load_torch(path: Path, quantize: str | None = None) -> tuple[Any, Any, Part
     if quantize == "int8":
         quantize_int8(model)
         if info.base == E5_OFFLINE:
-            pack_word_embeddings(model, shared_base(resolve_base(E5_OFFLINE)).get(E5_WORDS))
+            pack_word_embeddings(model)
         trim()  # the fp32 layers just replaced go back to the OS
     return model, tokenizer, info
 

