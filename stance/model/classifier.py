@@ -137,9 +137,11 @@ class PairClassifier:
 
     def _forward_rows(self, rows: list[dict[str, list[int]]], batch_size: int) -> np.ndarray:
         """Logits of each row: rows sorted by token count and padded per batch, so a batch
-        holds rows of (nearly) one length and little padding is computed."""
+        holds rows of (nearly) one length and little padding is computed. Longest first: each
+        batch's buffers then fit in memory the one before freed (shortest first, every batch
+        asked for a little more and the heap grew by ~0.4 GB in one call)."""
         out = np.zeros((len(rows), len(self.labels)), dtype=np.float32)
-        order = sorted(range(len(rows)), key=lambda r: len(rows[r]["input_ids"]))
+        order = sorted(range(len(rows)), key=lambda r: len(rows[r]["input_ids"]), reverse=True)
         for lo in range(0, len(order), batch_size):
             idx = order[lo : lo + batch_size]
             batch = pad_rows([rows[r] for r in idx], self.tokenizer.pad_token_id)
@@ -254,7 +256,7 @@ class ArgumentTagger:
         n_roles, n_tags = len(self.role_labels), len(self.labels)
         roles = [np.zeros((len(d.sentences), n_roles), dtype=np.float32) for d in docs]
         tags = [np.full((len(w), n_tags), np.nan, dtype=np.float32) for w in words]
-        order = sorted(range(len(windows)), key=lambda i: len(windows[i].input_ids))
+        order = sorted(range(len(windows)), key=lambda i: -len(windows[i].input_ids))
         for lo in range(0, len(order), batch_size):
             batch = [windows[i] for i in order[lo : lo + batch_size]]
             enc = pad_rows([w.inputs() for w in batch], self.tokenizer.pad_token_id)
