@@ -64,6 +64,14 @@ def _trim_padding(enc: dict[str, Any], side: str = "right") -> dict[str, Any]:
     return {k: (v[:, :width] if hasattr(v, "dim") and v.dim() == 2 else v) for k, v in enc.items()}
 
 
+def longest_first(lengths: Sequence[int]) -> list[int]:
+    """Indices of ``lengths``, longest first (ties keep their order). Every model here batches
+    its rows in this order: a batch holds rows of nearly one length (little padding), and its
+    buffers fit in the memory the batch before freed (shortest first, each batch asked for a
+    little more and the heap grew by ~0.4 GB in one roles call)."""
+    return sorted(range(len(lengths)), key=lambda i: -lengths[i])
+
+
 def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     z = logits / max(temperature, 1e-6)
     z = z - z.max(axis=-1, keepdims=True)
@@ -136,12 +144,9 @@ class PairClassifier:
         return rows, owner
 
     def _forward_rows(self, rows: list[dict[str, list[int]]], batch_size: int) -> np.ndarray:
-        """Logits of each row: rows sorted by token count and padded per batch, so a batch
-        holds rows of (nearly) one length and little padding is computed. Longest first: each
-        batch's buffers then fit in memory the one before freed (shortest first, every batch
-        asked for a little more and the heap grew by ~0.4 GB in one call)."""
+        """Logits of each row: rows padded per batch, ``longest_first``."""
         out = np.zeros((len(rows), len(self.labels)), dtype=np.float32)
-        order = sorted(range(len(rows)), key=lambda r: len(rows[r]["input_ids"]), reverse=True)
+        order = longest_first([len(r["input_ids"]) for r in rows])
         for lo in range(0, len(order), batch_size):
             idx = order[lo : lo + batch_size]
             batch = pad_rows([rows[r] for r in idx], self.tokenizer.pad_token_id)
@@ -169,8 +174,7 @@ class TokenTagger:
         k = len(self.labels)
         sums = [np.zeros((len(w), k), dtype=np.float32) for w in docs_words]
         counts = [np.zeros(len(w), dtype=np.float32) for w in docs_words]
-        # longest first, so each batch pads to similar lengths (results are stored per document)
-        todo = sorted((i for i, w in enumerate(docs_words) if w), key=lambda i: -len(docs_words[i]))
+        todo = [i for i in longest_first([len(w) for w in docs_words]) if docs_words[i]]
         for lo in range(0, len(todo), batch_size):
             idx = todo[lo : lo + batch_size]
             enc = self.tokenizer(
@@ -256,7 +260,7 @@ class ArgumentTagger:
         n_roles, n_tags = len(self.role_labels), len(self.labels)
         roles = [np.zeros((len(d.sentences), n_roles), dtype=np.float32) for d in docs]
         tags = [np.full((len(w), n_tags), np.nan, dtype=np.float32) for w in words]
-        order = sorted(range(len(windows)), key=lambda i: -len(windows[i].input_ids))
+        order = longest_first([len(w.input_ids) for w in windows])
         for lo in range(0, len(order), batch_size):
             batch = [windows[i] for i in order[lo : lo + batch_size]]
             enc = pad_rows([w.inputs() for w in batch], self.tokenizer.pad_token_id)

@@ -72,10 +72,10 @@ def pack_word_embeddings(model: torch.nn.Module) -> bool:
     embeddings keeps them. True when swapped."""
     embeddings = getattr(model.base_model, "embeddings", None)
     weight = getattr(getattr(embeddings, "word_embeddings", None), "weight", None)
-    base_weight = shared_base(resolve_base(E5_OFFLINE)).get(BASE_WORDS)
-    if embeddings is None or weight is None or base_weight is None:
+    if embeddings is None or weight is None:
         return False
-    if weight.data_ptr() != base_weight.data_ptr():
+    base_weight = shared_base(resolve_base(E5_OFFLINE)).get(BASE_WORDS)
+    if base_weight is None or weight.data_ptr() != base_weight.data_ptr():
         return False
     packed = e5_word_embeddings()
     if (packed.num_embeddings, packed.embedding_dim) != tuple(weight.shape):
