@@ -41,7 +41,7 @@ nlp = stance.load()
 from stance.model.adapters import shared_base, shared_tokenizer
 from stance.model.e5 import resolve_base
 base = resolve_base(nlp.config.base)
-shared_tokenizer(base)
+shared_tokenizer(base, True)  # compact, as the pipeline loads it
 t.append(time.perf_counter())
 shared_base(base)
 nlp.component, nlp.span, nlp.stance_model

@@ -39,10 +39,18 @@ def shared_base(base_dir: str) -> dict[str, torch.Tensor]:
 
 
 @functools.lru_cache(maxsize=4)
-def shared_tokenizer(directory: str) -> Any:
-    """One tokenizer object per directory (parts only read it, never change it)."""
+def shared_tokenizer(directory: str, compact: bool = False) -> Any:
+    """One tokenizer object per directory (parts only read it, never change it). ``compact``:
+    a Unigram vocabulary in a fraction of the memory, same ids (``stance.model.unigram``), for
+    prediction only (it cannot be saved)."""
     from transformers import AutoTokenizer
 
+    if compact:
+        from stance.model.unigram import compact_tokenizer
+
+        tokenizer = compact_tokenizer(directory)
+        if tokenizer is not None:
+            return tokenizer
     return AutoTokenizer.from_pretrained(directory)
 
 

@@ -55,7 +55,8 @@ class OnnxEncoder:
 def open_onnx(directory: Path, quantize: str | None = None) -> tuple[Any, Any, PartInfo]:
     """An exported part as ``(OnnxEncoder, tokenizer, info)``; int8 weights made on demand."""
     import onnxruntime as ort
-    from transformers import AutoTokenizer
+
+    from stance.model.adapters import shared_tokenizer
 
     directory = Path(directory)
     file = directory / ONNX_FILE
@@ -71,7 +72,7 @@ def open_onnx(directory: Path, quantize: str | None = None) -> tuple[Any, Any, P
         session = ort.InferenceSession(str(file), options, providers=["CPUExecutionProvider"])
     except Exception as exc:  # onnxruntime raises its own exception types
         raise ModelError(f"{file}: onnxruntime cannot open it ({exc})") from exc
-    tokenizer = AutoTokenizer.from_pretrained(str(directory))
+    tokenizer = shared_tokenizer(str(directory), compact=True)
     return OnnxEncoder(session), tokenizer, PartInfo.load(directory)
 
 

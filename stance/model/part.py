@@ -107,8 +107,12 @@ def _check_weights(directory: Path) -> None:
             raise ModelError(f"{weights}: corrupted safetensors file ({exc})") from exc
 
 
-def load_part(directory: str | Path, device: str = "cpu") -> tuple[Any, Any, PartInfo]:
-    """Open a task checkpoint (full or adapter) and its tokenizer, in eval mode."""
+def load_part(
+    directory: str | Path, device: str = "cpu", compact_tokenizer: bool = False
+) -> tuple[Any, Any, PartInfo]:
+    """Open a task checkpoint (full or adapter) and its tokenizer, in eval mode.
+    ``compact_tokenizer``: for prediction, a Unigram tokenizer in a fraction of the memory that
+    cannot be saved (``stance.model.unigram``); exports and training keep the standard one."""
     from transformers.utils import logging as hf_logging
 
     from stance.model.adapters import shared_tokenizer
@@ -128,7 +132,7 @@ def load_part(directory: str | Path, device: str = "cpu") -> tuple[Any, Any, Par
         else:
             model = auto_class(info.task).from_pretrained(str(path), use_safetensors=True)
             tok_dir = path
-        tokenizer = shared_tokenizer(str(tok_dir))
+        tokenizer = shared_tokenizer(str(tok_dir), compact_tokenizer)
     except (OSError, ValueError, RuntimeError, KeyError) as exc:
         raise ModelError(f"{path}: cannot load {info.task} model: {exc}") from exc
     finally:

@@ -15,13 +15,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from stance.doc import NO_WORDS, ROLES, STANCES, Document, Sentence, Span
 from stance.model.classifier import ArgumentTagger, PairClassifier, TokenTagger
 from stance.model.memory import Trimmer
-from stance.model.part import PART_FILE, TAGGER, ModelError, PartLoader, load_part
+from stance.model.part import PART_FILE, TAGGER, ModelError, PartInfo, PartLoader
 from stance.model.tasks import component_inputs, decode_spans
 from stance.pipeline.config import DOC_BATCH, PIPELINE_FILE, PipelineConfig, default_model_dir
 from stance.pipeline.decide import abstain
@@ -49,7 +50,7 @@ class Pipeline:
                     self._paths.pop(task, None)
         # how a part directory becomes (model, tokenizer, info): torch fp32 unless `load`
         # chooses another part loader (stance/model/backends.py), as `runs_on` says
-        self.loader: PartLoader = loader or load_part
+        self.loader: PartLoader = loader or _torch_part
         self.runs_on: dict[str, str | None] = {"backend": "torch", "quantize": None}
         self._trimmer = Trimmer()  # freed tensors go back to the OS (stance/model/memory.py)
 
@@ -268,6 +269,13 @@ def _scores(row: np.ndarray, labels: tuple[str, ...], order: tuple[str, ...]) ->
     return {k: by_label.get(k, 0.0) for k in order}
 
 
+def _torch_part(path: Path) -> tuple[Any, Any, PartInfo]:
+    """The default part loader: torch fp32, as ``stance.model.backends`` prepares it."""
+    from stance.model.backends import part_loader
+
+    return part_loader()(path)
+
+
 def load(
     model: str | Path | None = None, *, backend: str = "torch", quantize: str | None = "auto"
 ) -> Pipeline:
@@ -296,8 +304,6 @@ def _open(model: str | Path | None) -> Pipeline:
     if (path / PIPELINE_FILE).exists():
         return Pipeline(path, PipelineConfig.read(path))
     if (path / PART_FILE).exists() or (path / "config.json").exists():
-        from stance.model.part import PartInfo
-
         info = PartInfo.load(path)
         default = default_model_dir()
         if (default / PIPELINE_FILE).exists():

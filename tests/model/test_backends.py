@@ -173,3 +173,23 @@ def test_bad_options_and_threads() -> None:
         assert set_threads(None) == physical_cores()
     finally:
         torch.set_num_threads(before)
+
+
+@pytest.mark.parametrize("backend", ["fp32", "torch"])
+def test_prediction_parts_run_small_and_tokenise_as_saved(
+    tiny_pipeline: Path, backend: str
+) -> None:
+    """Every torch part a pipeline loads has its feed-forward blocks in chunks and the compact
+    tokenizer (``stance.model.memory``, ``stance.model.unigram``), same ids."""
+    from transformers import AutoTokenizer
+
+    from stance.model.e5 import resolve_base
+
+    nlp = load(tiny_pipeline, backend=backend)
+    part = nlp.component
+    assert part is not None
+    layers = [m for m in part.model.modules() if hasattr(m, "feed_forward_chunk")]
+    assert layers and all("_in_chunks" in m.feed_forward_chunk.__qualname__ for m in layers)
+    standard = AutoTokenizer.from_pretrained(resolve_base(part.info.base))
+    assert type(part.tokenizer.backend_tokenizer.model).__name__ == "WordLevel"
+    assert part.tokenizer(CORPUS)["input_ids"] == standard(CORPUS)["input_ids"]
