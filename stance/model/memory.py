@@ -3,10 +3,11 @@
 Each transformer layer's feed-forward block widens every token to four times the hidden size
 (1,536 floats for e5-small); over a batch of 16 × 200 tokens that is 20 MB a tensor, and the
 int8 layers make three more of that size. glibc serves such sizes from the heap, where batches
-of other shapes leave holes: the same 600-document ``stance label`` run peaked anywhere
-between 0.93 and 1.35 GB. ``chunk_feed_forward`` runs the block on ``FFN_ROWS`` tokens at a
-time (every op in it is per token, so the outputs do not change): 0.88–0.92 GB, no slower
-(docs/research-log.md, "The feed-forward block in chunks").
+of other shapes leave holes: five runs of the same 600-document ``stance label`` peaked
+anywhere between 1,078 and 1,296 MiB. ``chunk_feed_forward`` runs the block on ``FFN_ROWS``
+tokens at a time (every op in it is per token, so the outputs do not change): 839–882 MiB with
+the compact tokenizer, no slower (docs/research-log.md, "The tokenizer's memory, and the
+feed-forward block in chunks").
 
 glibc's ``malloc`` keeps the memory of freed tensors for reuse, and with every batch of another
 shape the heap fragments: labelling 3,000 documents grew the anonymous memory of ``stance label``

@@ -122,3 +122,18 @@ def test_the_e5_vocabulary_tokenises_the_examples_as_before() -> None:
     got = compact(texts, return_offsets_mapping=True)
     assert got["input_ids"] == want["input_ids"]
     assert got["offset_mapping"] == want["offset_mapping"]
+
+
+def test_the_vocabulary_is_read_once_then_from_the_cache(
+    tiny_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STANCE_CACHE_DIR", str(tmp_path))
+    first = compact_tokenizer(tiny_dir)
+    (cached,) = (tmp_path / "tokenizers").glob("unigram-*.json")
+    assert first is not None and cached.stat().st_size > 0
+    again = compact_tokenizer(tiny_dir)  # from the cache
+    cached.write_text("{broken", encoding="utf-8")
+    repaired = compact_tokenizer(tiny_dir)  # a bad cache is read from the source and rewritten
+    assert json.loads(cached.read_text(encoding="utf-8"))["pieces"]
+    ids = [t(CORPUS)["input_ids"] for t in (first, again, repaired)]  # type: ignore[misc]
+    assert ids[0] == ids[1] == ids[2]
