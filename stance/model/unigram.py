@@ -4,7 +4,7 @@
 250k pieces of the e5 base's XLM-R vocabulary cost about 290 MB of resident memory that way,
 a third of a ``stance label`` process (docs/research-log.md, "The tokenizer's memory"). Here
 the segmentation runs in Python as the last pre-tokenisation step, over a dict of the pieces,
-and the model is a ``WordLevel`` lookup of the pieces it cut: about 130 MB in all.
+and the model is a ``WordLevel`` lookup of the pieces it cut: about 110 MB in all.
 
 The search is the one of ``tokenizers``' ``Unigram::encode_optimized``: for each end position
 the best total score, the first path found kept on ties (starts from left to right, shorter
