@@ -72,10 +72,22 @@ class UnigramSegmenter:
         return out
 
     def split(self, _index: int, normalized: Any) -> list[Any]:
-        return [normalized[a:b] for a, b in self.segment(str(normalized))]
+        return _cut(normalized, self.segment(str(normalized)), 0)
 
     def pre_tokenize(self, pretok: Any) -> None:
         pretok.split(self.split)
+
+
+def _cut(normalized: Any, pieces: list[tuple[int, int]], offset: int) -> list[Any]:
+    """``normalized`` (which starts at ``offset``) sliced into ``pieces``. A slice costs time in
+    proportion to where it starts, so a long pre-token (150,000 characters of one word) is
+    halved first: O(n log n) rather than O(n²)."""
+    if len(pieces) <= 64:
+        return [normalized[a - offset : b - offset] for a, b in pieces]
+    mid = len(pieces) // 2
+    cut = pieces[mid][0]
+    left, right = normalized[: cut - offset], normalized[cut - offset :]
+    return _cut(left, pieces[:mid], offset) + _cut(right, pieces[mid:], cut)
 
 
 def _backtrack(start: list[int], unknown: list[bool], n: int) -> list[tuple[int, int]]:

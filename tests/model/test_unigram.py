@@ -137,3 +137,14 @@ def test_the_vocabulary_is_read_once_then_from_the_cache(
     assert json.loads(cached.read_text(encoding="utf-8"))["pieces"]
     ids = [t(CORPUS)["input_ids"] for t in (first, again, repaired)]  # type: ignore[misc]
     assert ids[0] == ids[1] == ids[2]
+
+
+def test_a_very_long_word_is_cut_as_the_standard_tokenizer_cuts_it(tiny_dir: Path) -> None:
+    """Thousands of pieces in one pre-token: sliced in halves (``_cut``), same ids and offsets."""
+    standard, compact = _both(tiny_dir)
+    text = "x " + "a" * 20_000 + " fin " + "é" * 3_000 + "ﬁn" * 500
+    want = standard([text], return_offsets_mapping=True)  # type: ignore[operator]
+    got = compact([text], return_offsets_mapping=True)  # type: ignore[operator]
+    assert len(want["input_ids"][0]) > 1_000
+    assert got["input_ids"] == want["input_ids"]
+    assert got["offset_mapping"] == want["offset_mapping"]
