@@ -309,8 +309,12 @@ _WORD_TOKEN = re.compile(  # "\s*+" skips spaces in C; it cannot backtrack (Pyth
 )
 
 
-_NO_WORD_TOKEN = re.compile(  # URLs, e-mail addresses and domain names: no words to read
-    rf"(?:https?|ftp)://\S*|www\.\S*|\S+@\S+|[\w.-]+\.{_TLD}(?![\w-])", re.IGNORECASE
+# URLs, e-mail addresses and domain names: no words to read. A match may only start where its
+# run of characters starts (the look-behinds): the leftmost match is there anyway, and without
+# them one 150,000-letter word costs minutes (each start position re-scans the rest of the run).
+_NO_WORD_TOKEN = re.compile(
+    rf"(?:https?|ftp)://\S*|www\.\S*|(?<!\S)\S+@\S+|(?<![\w.-])[\w.-]+\.{_TLD}(?![\w-])",
+    re.IGNORECASE,
 )
 _TWO_LETTERS = re.compile(r"[^\W\d_]{2}")
 

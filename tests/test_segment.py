@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stance.doc import Sentence
-from stance.segment import has_words, segment, split_sentences, word_spans
+from stance.segment import _TLD, _TWO_LETTERS, has_words, segment, split_sentences, word_spans
 from tests.segment_cases import CASES
 
 CONTRACT = (
@@ -109,6 +110,24 @@ def test_blank_text_has_no_sentence(text: str) -> None:
 )
 def test_has_words_reads_lines_without_words(text: str, words: bool) -> None:
     assert has_words(text) is words
+
+
+# The pattern has_words drops before it looks for a word, without the look-behinds that keep it
+# linear on one very long word: the answers must be the same.
+UNANCHORED = re.compile(
+    rf"(?:https?|ftp)://\S*|www\.\S*|\S+@\S+|[\w.-]+\.{_TLD}(?![\w-])", re.IGNORECASE
+)
+LINK_BITS = st.sampled_from(
+    ["a", "é", "ab", "1", "-", "_", ".", "..", "@", "fr", "com", "gouv.fr", "co.uk", "www", " ",
+     "\n", "https://", "ftp://", "/", "«", "'", "Le"]
+)  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(LINK_BITS, max_size=30).map("".join))
+def test_has_words_is_the_unanchored_pattern(text: str) -> None:
+    reference = _TWO_LETTERS.search(UNANCHORED.sub(" ", text)) is not None
+    assert has_words(text) is reference
 
 
 def test_unpunctuated_text_is_one_sentence() -> None:
