@@ -19,7 +19,7 @@ precision, with no rounding steps to grow it. A padding mask that is not a prefi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import torch
 from torch.nn import functional as F  # noqa: N812
@@ -37,7 +37,7 @@ def unpadded_attention(model: torch.nn.Module) -> bool:
         return False
     AttentionInterface.register(NAME, attend)
     AttentionMaskInterface.register(NAME, sdpa_mask)  # None without padding, else bool keep
-    model.set_attn_implementation(NAME)
+    cast(Any, model).set_attn_implementation(NAME)
     return True
 
 
@@ -67,13 +67,12 @@ def attend(
     attention_mask: torch.Tensor | None,
     dropout: float = 0.0,
     scaling: float | None = None,
-    **_: Any,
+    **kwargs: Any,
 ) -> tuple[torch.Tensor, None]:
     """Scaled dot-product attention per group of sequences of one length; query, key and value
     are (batch, heads, length, head size), the output (batch, length, heads, head size) with
     zeros at padded positions, as transformers' attention functions return it."""
-    batch, _, length, _ = query.shape
-    lengths = key_lengths(attention_mask, batch, key.shape[2])
+    lengths = key_lengths(attention_mask, query.shape[0], key.shape[2])
     if lengths is None or query.shape[2] != key.shape[2]:
         out = F.scaled_dot_product_attention(
             query, key, value, attn_mask=attention_mask, dropout_p=dropout, scale=scaling
