@@ -18,7 +18,7 @@ from typing import Any
 
 import torch
 
-from stance.model.attention import unpadded_attention
+from stance.model.attention import packed_encoder, unpadded_attention
 from stance.model.e5 import E5_OFFLINE
 from stance.model.memory import chunk_feed_forward, trim
 from stance.model.onnx import ONNX_FILE, cached_onnx, open_onnx
@@ -90,11 +90,13 @@ def part_loader(backend: str = "torch", quantize: str | None = None) -> PartLoad
 def _load_torch(path: Path, quantize: str | None = None) -> tuple[Any, Any, PartInfo]:
     """fp32 as saved, or int8: per-token int8 layers and, over the offline e5 base, its word
     embeddings in their 4-bit source form (``stance.model.packed``: the same values). Either
-    way the compact tokenizer, the feed-forward blocks in chunks (``stance.model.memory``) and
-    attention at each sequence's own length (``stance.model.attention``)."""
+    way the compact tokenizer, the feed-forward blocks in chunks (``stance.model.memory``), and
+    an encoder that reads real tokens only, attention at each sequence's own length
+    (``stance.model.attention``)."""
     model, tokenizer, info = load_part(path, compact_tokenizer=True)
     chunk_feed_forward(model)
     unpadded_attention(model)
+    packed_encoder(model)
     if quantize == "int8":
         quantize_int8(model)
         if info.base == E5_OFFLINE:

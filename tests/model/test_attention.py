@@ -88,3 +88,31 @@ def test_masks_it_cannot_read_use_the_standard_kernel(tmp_path: Path) -> None:
     out, _ = attend(torch.nn.Identity(), q, k, v, left)
     expected = torch.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=left)
     assert torch.equal(out, expected.transpose(1, 2))
+
+
+def test_packed_encoder_reads_real_tokens_only_with_the_same_outputs(tmp_path: Path) -> None:
+    from stance.model.attention import packed_encoder
+    from stance.model.int8 import quantize_rows
+
+    model = quantize_rows(_tiny_encoder(tmp_path))
+    unpadded_attention(model)
+    lengths = [7, 3, 12, 7, 1]
+    ids = torch.randint(
+        5, model.config.vocab_size, (5, 12), generator=torch.Generator().manual_seed(3)
+    )
+    mask = (torch.arange(12)[None, :] < torch.tensor(lengths)[:, None]).long()
+    rows: list[int] = []
+    query = model.bert.encoder.layer[0].attention.self.query
+    query.register_forward_hook(lambda _m, i, _o: rows.append(i[0].reshape(-1, 32).shape[0]))
+    with torch.inference_mode():
+        padded = model(input_ids=ids, attention_mask=mask)
+        assert packed_encoder(model) == 1
+        packed = model(input_ids=ids, attention_mask=mask)
+        with_states = model(input_ids=ids, attention_mask=mask, output_hidden_states=True)
+    assert rows == [5 * 12, sum(lengths), 5 * 12]  # padded, packed, hooks: the padded path
+    assert torch.equal(packed.logits, padded.logits)
+    assert torch.equal(with_states.logits, padded.logits)
+    with torch.no_grad():
+        model.train()  # training: the encoder's own forward
+        model(input_ids=ids, attention_mask=mask)
+    assert rows[-1] == 5 * 12
