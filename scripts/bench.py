@@ -72,27 +72,44 @@ def build_corpus(n_sentences: int, out: Path) -> dict[str, Any]:
     return {"path": str(out), "path_no_target": str(plain), "docs": len(rows), "sentences": count}
 
 
+Batch = tuple[int, int, int, int, bool]  # rows, padded length, real tokens, Σ length², packed
+
+
+def batch_entry(mask: Any, packed: bool) -> Batch:
+    """One encoder call's shape and work, from its attention mask."""
+    lengths = mask.sum(dim=1)
+    rows, length = mask.shape
+    return int(rows), int(length), int(lengths.sum()), int((lengths**2).sum()), packed
+
+
 class Counter:
     """Wraps an encoder call to record every batch's shape and real (unpadded) tokens."""
 
-    def __init__(self, model: Any, log: list[tuple[int, int, int]]) -> None:
-        self.model, self.log = model, log
+    def __init__(self, model: Any, log: list[Batch]) -> None:
+        from stance.model.attention import is_packed
+
+        self.model, self.log, self.packed = model, log, is_packed(model)
 
     def __call__(self, **enc: Any) -> Any:
-        ids = enc["input_ids"]
-        self.log.append((int(ids.shape[0]), int(ids.shape[1]), int(enc["attention_mask"].sum())))
+        self.log.append(batch_entry(enc["attention_mask"], self.packed))
         return self.model(**enc)
 
 
-def encoder_flops(log: list[tuple[int, int, int]], dims: dict[str, int]) -> dict[str, float]:
-    """2 × linear params per token + 4·S·H per token and layer for QKᵀ and AV."""
+def encoder_flops(log: list[Batch], dims: dict[str, int]) -> dict[str, float]:
+    """2 × linear params per token + 4·S·H per token and layer for QKᵀ and AV, over the tokens
+    the encoder executes: padding included, or real tokens only and each sequence's own S for
+    an encoder that packs them (``stance.model.attention.packed_encoder``)."""
     per_layer = 4 * dims["H"] ** 2 + 2 * dims["H"] * dims["I"]
     linear = 2 * per_layer * dims["L"]
-    executed = sum(b * s * linear + 4 * dims["L"] * b * s * s * dims["H"] for b, s, _ in log)
+    attention = 4 * dims["L"] * dims["H"]
+    executed = sum(
+        t * linear + attention * sq if packed else b * s * linear + attention * b * s * s
+        for b, s, t, sq, packed in log
+    )
     return {
         "flops": float(executed),
-        "tokens": float(sum(t for _, _, t in log)),
-        "padded_tokens": float(sum(b * s for b, s, _ in log)),
+        "tokens": float(sum(e[2] for e in log)),
+        "padded_tokens": float(sum(e[2] if e[4] else e[0] * e[1] for e in log)),
     }
 
 
@@ -140,12 +157,9 @@ def run_naive(args: argparse.Namespace) -> dict[str, Any]:
             continue
         seconds = cap_tokens(clf.tokenizer, seconds, short_side_budget(info.max_length))
         pairs += [{"text": a, "text_pair": b} for a, b in zip(firsts, seconds, strict=True)]
-    log: list[tuple[int, int, int]] = []
+    log: list[Batch] = []
     clf.model.register_forward_pre_hook(
-        lambda _m, _a, kw: log.append(
-            (kw["input_ids"].shape[0], kw["input_ids"].shape[1], int(kw["attention_mask"].sum()))
-        ),
-        with_kwargs=True,
+        lambda _m, _a, kw: log.append(batch_entry(kw["attention_mask"], False)), with_kwargs=True
     )
     kw = {"truncation": "only_first", "max_length": info.max_length}
 
@@ -191,7 +205,7 @@ def run_ours(args: argparse.Namespace) -> dict[str, Any]:
     t0 = time.perf_counter()
     nlp.process([Document("warm", "Il faut agir. Les avions polluent.", target=target)])
     load_s = time.perf_counter() - t0
-    log: list[tuple[int, int, int]] = []
+    log: list[Batch] = []
     for part in (nlp.component, nlp.span, nlp.tagger, nlp.stance_model):
         if part is not None:
             part.model = Counter(part.model, log)
@@ -504,12 +518,14 @@ documents stripped of their targets). *full* = roles + spans + stance toward a t
 X-Stance question, or a fixed one for PE-FR; the roll-up included). `stance label` rows run
 `label_corpus` (what the CLI runs, `--batch-size {batch}` documents per batch) and include
 segmentation and writing; times exclude model loading (`load s`, with a warm-up call). GFLOP/s
-counts the encoder FLOPs executed, padding included: 2 × linear parameters per token + 4·S·H per
-token and layer for attention (checked against `torch.utils.flop_counter` on the real encoder);
-`padding` is the share of executed tokens that are padding. int8 rows count the same FLOPs
-(fp32-equivalent), so they can pass the fp32 peak: int8 dot-product instructions (AVX-512 VNNI)
-do 4× the multiply-adds of fp32 FMA per cycle. `stance label` runs the *int8* rows by default
-(the shipped `pipeline.json` says `"quantize": "int8"`; `--backend fp32` gives the fp32 rows).
+counts the encoder FLOPs executed: 2 × linear parameters per token + 4·S·H per token and layer
+for attention (checked against `torch.utils.flop_counter` on the real encoder). The naive and
+ONNX rows execute padding; the torch rows' encoders run real tokens only, each sequence's
+attention at its own S (`stance.model.attention.packed_encoder`). `padding` is the share of
+executed tokens that are padding. int8 rows count the same FLOPs (fp32-equivalent), so they can
+pass the fp32 peak: int8 dot-product instructions (AVX-512 VNNI) do 4× the multiply-adds of fp32
+FMA per cycle. `stance label` runs the *int8* rows by default (the shipped `pipeline.json` says
+`"quantize": "int8"`; `--backend fp32` gives the fp32 rows).
 Rows named in brackets are `--also` pipelines, run on the same corpora (`cand-default`: the
 argument tagger candidate, `python scripts/build_default.py --roles tagger --tasks tagger
 --skip-train --runs RUNS --out DIR`; docs/research-log.md, "The argument tagger starts from the

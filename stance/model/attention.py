@@ -25,6 +25,8 @@ import torch
 from torch.nn import functional as F  # noqa: N812
 
 NAME = "stance_unpadded"
+ATTENTION_BYTES = 4 << 20  # attention weights made at once: 4 MB
+PACKED = "stance_packed"  # set on the encoders packed_encoder changed
 
 
 def unpadded_attention(model: torch.nn.Module) -> bool:
@@ -46,10 +48,17 @@ def _attention(
 ) -> torch.Tensor:
     """softmax(q kᵀ · scale) v for sequences without padding, (batch, heads, n, size): two
     matrix products, 1.3-2.5× faster here than PyTorch's fused CPU kernel at these sizes
-    (head size 32, n ≤ 256: docs/research-log.md, "Batch-invariant attention")."""
+    (head size 32: docs/research-log.md, "Batch-invariant attention"). The (heads, n, n)
+    weights are made for a few sequences at a time, at most ``ATTENTION_BYTES`` (one sequence
+    at least), so long windows do not raise the peak memory of a run."""
     scale = q.shape[-1] ** -0.5 if scale is None else scale
-    weights = torch.matmul(q, k.transpose(-1, -2)).mul_(scale).softmax(dim=-1)
-    return torch.matmul(weights, v)
+    heads, n = q.shape[1], q.shape[2]
+    rows = max(1, ATTENTION_BYTES // (heads * n * n * q.element_size()))
+    parts = []
+    for qs, ks, vs in zip(q.split(rows), k.split(rows), v.split(rows), strict=True):
+        weights = torch.matmul(qs, ks.transpose(-1, -2)).mul_(scale).softmax(dim=-1)
+        parts.append(torch.matmul(weights, vs))
+    return parts[0] if len(parts) == 1 else torch.cat(parts)
 
 
 def key_lengths(mask: torch.Tensor | None, batch: int, length: int) -> list[int] | None:
@@ -117,8 +126,15 @@ def packed_encoder(model: torch.nn.Module) -> int:
         layers = getattr(module, "layer", None)
         if isinstance(layers, torch.nn.ModuleList) and len(layers) and all(map(_plain, layers)):
             setattr(module, "forward", _packed_forward(module, module.forward))  # noqa: B010
+            setattr(module, PACKED, True)
             changed += 1
     return changed
+
+
+def is_packed(model: Any) -> bool:
+    """Whether ``model`` (any object) holds an encoder changed by :func:`packed_encoder`."""
+    modules = getattr(model, "modules", None)
+    return callable(modules) and any(getattr(m, PACKED, False) for m in modules())
 
 
 def _plain(layer: torch.nn.Module) -> bool:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import torch
 
-from stance.model.attention import NAME, key_lengths, unpadded_attention
+import stance.model.attention as attention
+from stance.model.attention import ATTENTION_BYTES, NAME, key_lengths, unpadded_attention
 from tests.tiny import build_base
 
 
@@ -38,9 +40,13 @@ def _alone_and_batched(model: torch.nn.Module, seed: int) -> tuple[torch.Tensor,
     return torch.cat(alone), torch.cat(together)
 
 
-def test_a_sentence_reads_the_same_alone_and_in_a_batch(tmp_path: Path) -> None:
+@pytest.mark.parametrize("budget", [ATTENTION_BYTES, 1])  # 1: one sequence per product
+def test_a_sentence_reads_the_same_alone_and_in_a_batch(
+    tmp_path: Path, budget: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from stance.model.int8 import quantize_rows
 
+    monkeypatch.setattr(attention, "ATTENTION_BYTES", budget)
     model = quantize_rows(_tiny_encoder(tmp_path))
     before = [_alone_and_batched(model, seed) for seed in range(4)]
     assert unpadded_attention(model) and model.config._attn_implementation == NAME
