@@ -19,6 +19,7 @@ precision, with no rounding steps to grow it. A padding mask that is not a prefi
 
 from __future__ import annotations
 
+import itertools
 from typing import Any, cast
 
 import torch
@@ -99,8 +100,7 @@ def attend(
         )
         return out.transpose(1, 2).contiguous(), None
     out = query.new_zeros(query.shape)
-    for n in sorted(set(lengths)):
-        rows = [b for b, m in enumerate(lengths) if m == n]
+    for n, rows in _by_length(lengths):
         index = torch.tensor(rows, device=query.device)
         q, k, v = (t.index_select(0, index)[:, :, :n].contiguous() for t in (query, key, value))
         part = _attention(q, k, v, scaling)
@@ -183,14 +183,19 @@ def _packed_forward(encoder: Any, original: Any) -> Any:
 def _length_groups(lengths: list[int]) -> list[torch.Tensor]:
     """Per distinct length n, the packed row of each token of the sequences of that length:
     a (sequences, n) index into the (tokens, hidden) matrix."""
-    starts = [0]
-    for n in lengths[:-1]:
-        starts.append(starts[-1] + n)
-    groups = []
-    for n in sorted(set(lengths)):
-        first = torch.tensor([s for s, m in zip(starts, lengths, strict=True) if m == n])
-        groups.append(first[:, None] + torch.arange(n)[None, :])
-    return groups
+    starts = list(itertools.accumulate(lengths, initial=0))
+    return [
+        torch.tensor([starts[b] for b in rows])[:, None] + torch.arange(n)[None, :]
+        for n, rows in _by_length(lengths)
+    ]
+
+
+def _by_length(lengths: list[int]) -> list[tuple[int, list[int]]]:
+    """Each distinct length, shortest first, with the sequences that have it."""
+    groups: dict[int, list[int]] = {}
+    for b, n in enumerate(lengths):
+        groups.setdefault(n, []).append(b)
+    return sorted(groups.items())
 
 
 def _packed_layer(layer: Any, x: torch.Tensor, groups: list[torch.Tensor]) -> torch.Tensor:
