@@ -20,10 +20,13 @@ PARTS = {"parts": ("component", "span", "stance"), "tagger": (TAGGER, "stance")}
 
 def parts_to_train(tasks: list[str], roles: str) -> tuple[str, ...]:
     """The parts that ``--tasks`` trains (or re-ships): with ``--roles tagger``, ``component``
-    and ``span`` (or ``tagger``) name the tagger."""
+    and ``span`` (or ``tagger``) name the tagger, trained after the span part it starts from
+    (which the pipeline does not ship)."""
     if roles == "parts" and TAGGER in tasks:
         raise SystemExit("--tasks tagger needs --roles tagger")
     named = [TAGGER if roles == TAGGER and t in ROLE_TASKS else t for t in tasks]
+    if TAGGER in named:  # it starts from the span part's encoder (tagger.toml init_encoder)
+        named.insert(0, "span")
     return tuple(dict.fromkeys(named))
 
 

@@ -65,7 +65,8 @@ def evaluate_model(
     (gold, raw_logits, part_labels, texts, targets), parts = _task_predictions(nlp, task, docs)
     name, part = role_part(nlp) if task == "component" else (task, nlp.stance_model)
     assert part is not None
-    probs = softmax(raw_logits, part.info.temperature)
+    temperature = 1.0 if name == TAGGER else part.info.temperature  # tagger: log-probabilities
+    probs = softmax(raw_logits, temperature)
     # the label `stance predict` gives (the pipeline's abstain threshold included); one outside
     # the fixed set (X-Stance `none`) counts wrong
     threshold = nlp.config.stance_threshold if task == "stance" else 0.0
@@ -185,9 +186,15 @@ def component_predictions(nlp: Pipeline, docs: list[Document]) -> Predictions:
 
 
 def tagger_role_predictions(part: ArgumentTagger, docs: list[Document]) -> Predictions:
-    """The tagger's role logits of the gold sentences, each read in its window of neighbours
-    (``ArgumentTagger.predict`` scales them by the same temperature for the pipeline)."""
-    roles = [r for chunk in _chunks(docs) for r in part.logits(chunk)[0]]
+    """The log of the tagger's role probabilities for the gold sentences, each read in its
+    window of neighbours, as the pipeline reads them (``ArgumentTagger.predict``: calibrated,
+    mixed with the roles of the BIO tags where a window holds several sentences); scored at
+    temperature 1."""
+    roles = [
+        np.log(np.maximum(t.role_probs, 1e-12))
+        for chunk in _chunks(docs)
+        for t in part.predict(chunk)
+    ]
     sentences = [s for d in docs for s in d.sentences]
     logits = np.concatenate(roles) if roles else np.zeros((0, len(part.role_labels)))
     gold = [s.role or "none" for s in sentences]

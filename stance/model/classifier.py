@@ -15,7 +15,7 @@ import torch
 
 from stance.doc import ROLES, Document
 from stance.model.part import PartInfo
-from stance.model.tasks import doc_words
+from stance.model.tasks import doc_words, sentences_span_roles
 from stance.model.windows import Window, build_windows, pad_rows
 
 
@@ -283,13 +283,41 @@ class ArgumentTagger:
         for window in windows:
             for sentence, cut in zip(window.sentences, window.truncated, strict=True):
                 truncated[window.doc][sentence] = cut
+        in_context: list[list[int]] = [[] for _ in docs]  # sentences read beside others
+        for window in windows:
+            if len(window.sentences) > 1:
+                in_context[window.doc] += window.sentences
         outside = np.zeros(len(self.labels), dtype=np.float32)
         outside[self.labels.index("O") if "O" in self.labels else 0] = 1.0
         span_t = float(self.info.extra.get("span_temperature", 1.0))
         out = []
-        for d in range(len(docs)):
+        for d, doc in enumerate(docs):
             probs = softmax(np.nan_to_num(tags[d]), span_t)
             probs[np.isnan(tags[d]).any(-1)] = outside
             role_probs = softmax(roles[d], self.info.temperature)
+            self._with_span_roles(role_probs, doc, in_context[d], words[d], probs)
             out.append(TaggedDocument(role_probs, words[d], probs, truncated[d]))
         return out
+
+    def _with_span_roles(
+        self,
+        role_probs: np.ndarray,
+        doc: Document,
+        sentences: list[int],
+        words: list[tuple[int, int]],
+        word_probs: np.ndarray,
+    ) -> None:
+        """In place: the roles of ``sentences`` (those read in a window with others) mixed with
+        the roles their words' BIO tags give (``tasks.sentences_span_roles``), by the part's
+        ``extra["span_role_weight"]`` (0: the role head alone). A sentence read alone keeps
+        the role head's answer, so a one-sentence document gets what the exported sequence
+        classifier gives (``stance export hf --task component``)."""
+        weight = float(self.info.extra.get("span_role_weight", 0.0))
+        if not weight or not sentences:
+            return
+        bounds = [(doc.sentences[j].start, doc.sentences[j].end) for j in sentences]
+        order = [ROLES.index(r) for r in self.role_labels]
+        read = sentences_span_roles(words, word_probs, self.labels, bounds)
+        for j, from_tags in zip(sentences, read, strict=True):
+            if from_tags is not None:
+                role_probs[j] = (1.0 - weight) * role_probs[j] + weight * from_tags[order]

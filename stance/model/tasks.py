@@ -7,6 +7,7 @@ prediction cannot drift apart.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -128,15 +129,29 @@ def span_roles(
     0.769 on the PE-FR essays' dev sentences against 0.749 for the roles part, and 0.786 on
     the training ones, so they are no copy of the gold labels (docs/research-log.md).
     """
-    inside = [i for i, (a, b) in enumerate(words) if a >= start and b <= end]
-    if not inside:
-        return None
-    mean = probs[inside].mean(0)
-    out = np.zeros(len(ROLES), dtype=np.float32)
+    return sentences_span_roles(words, probs, tags, [(start, end)])[0]
+
+
+def sentences_span_roles(
+    words: list[tuple[int, int]],
+    probs: np.ndarray,
+    tags: Sequence[str],
+    bounds: Sequence[tuple[int, int]],
+) -> list[np.ndarray | None]:
+    """``span_roles`` of each sentence ``(start, end)`` of one document, in one pass over its
+    words (``words``: sorted, non-overlapping, as ``doc_words`` gives them)."""
+    to_role = np.zeros((len(tags), len(ROLES)), dtype=np.float32)
     for j, tag in enumerate(tags):
         kind = tag.partition("-")[2].replace("majorclaim", "claim") or "none"
-        out[ROLES.index(kind)] += mean[j]
-    return out / out.sum()
+        to_role[j, ROLES.index(kind)] = 1.0
+    mass = probs @ to_role if len(words) else np.zeros((0, len(ROLES)), dtype=np.float32)
+    starts, ends = [a for a, _ in words], [b for _, b in words]
+    out: list[np.ndarray | None] = []
+    for start, end in bounds:
+        lo, hi = bisect.bisect_left(starts, start), bisect.bisect_right(ends, end)
+        mean = mass[lo:hi].mean(0) if hi > lo else None
+        out.append(None if mean is None else mean / mean.sum())
+    return out
 
 
 MIN_SPAN_WORDS = 3

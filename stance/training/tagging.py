@@ -30,6 +30,7 @@ import torch
 from stance.doc import ROLES, Document, Sentence
 from stance.io.conll import sentence_role
 from stance.model.losses import tagger_loss
+from stance.model.part import PartInfo
 from stance.model.tasks import doc_words, word_tags
 from stance.model.windows import Window, build_windows, pad_rows
 from stance.training.config import TrainConfig
@@ -183,3 +184,56 @@ def check_base(base: str) -> None:
     kind = AutoConfig.from_pretrained(base).model_type
     if kind != "bert":
         raise ValueError(f"the tagger task needs a BERT encoder; {base} is {kind!r}")
+
+
+SPAN_ROLE_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)  # the grid `span_role_weight` is chosen from
+
+
+def span_role_weight(tagger: Any, docs: Sequence[Document]) -> tuple[float, dict[str, float]]:
+    """The argument tagger's ``extra["span_role_weight"]``, chosen on dev ``docs``: the weight
+    in ``SPAN_ROLE_WEIGHTS`` (the smallest of equals) whose roles score the best macro-F1 over
+    the sentences with one gold role, mixed as ``ArgumentTagger.predict`` mixes them. The mix
+    is linear in the weight, so two passes give the whole grid: weights 0 and 1.
+
+    Why: on PE-FR paragraphs, roles read off a span tagger's BIO tags scored better than a roles
+    classifier, and a mix of the two better still (docs/research-log.md)."""
+    from sklearn.metrics import f1_score
+
+    from stance.model.classifier import ArgumentTagger
+
+    docs = [one_sentence(d) for d in docs]
+    allowed = np.array([a for d in docs for a in allowed_roles(d, doc_words(d))])
+    if not len(allowed):
+        return 0.0, {}
+    keep = allowed.sum(1) == 1
+    gold = allowed[keep].argmax(1)
+    order = [tagger.role_labels.index(r) for r in ROLES]
+    ends = []
+    for weight in (0.0, 1.0):
+        info = replace(tagger.info, extra={**tagger.info.extra, "span_role_weight": weight})
+        part = ArgumentTagger(tagger.model, tagger.tokenizer, info)
+        chunks = [docs[lo : lo + 64] for lo in range(0, len(docs), 64)]
+        probs = np.concatenate([t.role_probs for c in chunks for t in part.predict(c)])
+        ends.append(probs[:, order][keep])
+    scores = {}
+    for weight in SPAN_ROLE_WEIGHTS:
+        guess = ((1 - weight) * ends[0] + weight * ends[1]).argmax(-1)
+        f1 = f1_score(gold, guess, labels=[0, 1, 2], average="macro", zero_division=0)
+        scores[f"span_role_weight_{weight}"] = round(float(f1), 4)
+    best = max(SPAN_ROLE_WEIGHTS, key=lambda w: (scores[f"span_role_weight_{w}"], -w))
+    return best, scores
+
+
+def with_span_role_weight(
+    model: Any, tokenizer: Any, info: PartInfo, config: TrainConfig
+) -> PartInfo:
+    """``info`` with the ``span_role_weight`` chosen on the run's dev documents; the grid's
+    scores go into ``info.extra["dev_scores"]`` (the run's ``train_summary.json``)."""
+    from stance.model.classifier import ArgumentTagger
+    from stance.training.data.mix import task_documents
+
+    model.to("cpu").eval()  # the product's tagger reads CPU tensors
+    tagger = ArgumentTagger(model, tokenizer, info)
+    weight, scores = span_role_weight(tagger, task_documents(config)[1])
+    info.extra.get("dev_scores", {}).update(scores, span_role_weight=weight)
+    return replace(info, extra={**info.extra, "span_role_weight": weight})

@@ -27,6 +27,7 @@ from stance.training.config import TrainConfig
 from stance.training.consistency import TwinCollator, pop_twins, twin_term
 from stance.training.data.mix import task_documents
 from stance.training.encode import encode_pairs, encode_spans, labels_for
+from stance.training.init_encoder import load_encoder
 from stance.training.losses import mixed_loss
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,8 @@ def train(config: TrainConfig, output_dir: str | Path, *, resume: bool = False) 
         **calib,
     }
     info = part_info(config, labels, temperature, summary)
+    if config.task == "tagger":  # roles mixed with those its BIO tags give: the weight, on dev
+        info = tagging.with_span_role_weight(trainer.model, tokenizer, info, config)
     save_trained(trainer.model, tokenizer, info, config, summary, out)
     return summary
 
@@ -168,30 +171,6 @@ def _build_model(config: TrainConfig, base: str, labels: tuple[str, ...]) -> tor
         modules_to_save=heads + [f"encoder.layer.{i}" for i in full],
     )
     return get_peft_model(model, lora)
-
-
-def load_encoder(model: torch.nn.Module, run: Path, base: str) -> None:
-    """Start from another run's encoder layers (same base: embeddings and pooler stay the base's).
-
-    Why: a tagger trained with a label per word knows where components are; a sentence
-    classifier that starts from it learns roles from that (docs/research-log.md).
-    """
-    from safetensors.torch import load_file
-
-    if not (run / "model.safetensors").is_file():
-        raise FileNotFoundError(f"init_encoder: no model.safetensors in {run}")
-    if PartInfo.load(run).base != base:
-        raise ValueError(f"init_encoder: {run} was trained from another base than {base!r}")
-    prefix = f"{model.base_model_prefix}.encoder."
-    weights = load_file(str(run / "model.safetensors"))
-    encoder = {k: v for k, v in weights.items() if k.startswith(prefix)}
-    own = {k for k in model.state_dict() if k.startswith(prefix)}
-    if set(encoder) != own:
-        raise ValueError(
-            f"init_encoder: {run} does not hold this model's encoder layers "
-            f"({len(encoder)} tensors there, {len(own)} here: is mean_pool set alike in both?)"
-        )
-    model.load_state_dict(encoder, strict=False)
 
 
 def _training_args(config: TrainConfig, out: Path, n_train: int) -> Any:

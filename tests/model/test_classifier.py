@@ -301,3 +301,44 @@ def test_argument_tagger_batches_documents_as_one_by_one(
     np.testing.assert_allclose(first.role_probs, softmax(roles[0], 0.7), atol=1e-6)
     read = ~np.isnan(tags[0]).any(1)
     np.testing.assert_allclose(first.word_probs[read], softmax(tags[0][read], 0.8), atol=1e-6)
+
+
+def test_argument_tagger_mixes_roles_with_those_of_its_tags(base: Path, tmp_path: Path) -> None:
+    """With ``span_role_weight`` w, a sentence read beside others gets (1 - w) × its role head
+    + w × the roles of its words' tags (``sentences_span_roles``); a sentence read alone (its
+    own paragraph, or a one-sentence document) keeps the role head, as the export does."""
+    from stance.doc import ROLES, Document
+    from stance.model.classifier import ArgumentTagger
+    from stance.model.part import load_part
+    from stance.model.tasks import sentences_span_roles
+    from stance.segment import split_sentences
+    from tests.tiny import build_tagger_part
+
+    model, tok, info = load_part(build_tagger_part(base, tmp_path / "tagger"))
+    plain = ArgumentTagger(model, tok, info)
+    mixed = ArgumentTagger(
+        model, tok, replace(info, extra={**info.extra, "span_role_weight": 0.25})
+    )
+    texts = [
+        " ".join([SENTENCES[0], SENTENCES[2], SENTENCES[4]]) + "\n\n" + SENTENCES[3],
+        SENTENCES[0],
+    ]
+    docs = [Document(str(i), t, sentences=tuple(split_sentences(t))) for i, t in enumerate(texts)]
+    before, after = plain.predict(docs), mixed.predict(docs)
+    windows = plain.logits(docs)[2]
+    beside = {(w.doc, j) for w in windows if len(w.sentences) > 1 for j in w.sentences}
+    assert {(0, 0), (0, 1)} <= beside and (0, 3) not in beside and (1, 0) not in beside
+    order = [ROLES.index(r) for r in plain.role_labels]
+    for d, doc in enumerate(docs):
+        b, a = before[d], after[d]
+        bounds = [(s.start, s.end) for s in doc.sentences]
+        from_tags = sentences_span_roles(b.words, b.word_probs, plain.labels, bounds)
+        for j, read in enumerate(from_tags):
+            if (d, j) not in beside:
+                np.testing.assert_allclose(a.role_probs[j], b.role_probs[j], atol=1e-6)
+                continue
+            assert read is not None
+            want = 0.75 * b.role_probs[j] + 0.25 * read[order]
+            np.testing.assert_allclose(a.role_probs[j], want, atol=1e-6)
+            assert not np.allclose(a.role_probs[j], b.role_probs[j], atol=1e-4)
+        np.testing.assert_allclose(a.role_probs.sum(1), 1.0, atol=1e-5)

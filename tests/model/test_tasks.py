@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from stance.doc import Document, Sentence, Span
+from stance.doc import ROLES, Document, Sentence, Span
 from stance.model.tasks import (
     MAX_GAP_WORDS,
     MIN_SPAN_WORDS,
@@ -19,6 +19,7 @@ from stance.model.tasks import (
     context_string,
     decode_spans,
     doc_words,
+    sentences_span_roles,
     span_roles,
     span_tags,
     tags_to_spans,
@@ -199,3 +200,26 @@ def test_decode_spans_gap_limits() -> None:
     tags = ["O"] + inside + ["O"] * (gap + 1) + inside + ["O"] * (11 - 7 - gap)
     assert len(decode_spans(text, words, tags)) == 2
     assert MIN_SPAN_WORDS == 3
+
+
+def test_sentences_span_roles_match_span_roles_word_by_word() -> None:
+    """The one-pass form gives, for every sentence, the mean mass over exactly the words
+    inside it (compared with a plain scan over random words and sentence bounds)."""
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        cuts = np.sort(rng.choice(200, size=2 * int(rng.integers(0, 12)), replace=False))
+        words = [(int(a), int(b)) for a, b in zip(cuts[::2], cuts[1::2], strict=True)]
+        probs = rng.dirichlet(np.ones(len(TAGS)), size=len(words))
+        bounds = [tuple(sorted(map(int, rng.integers(0, 200, size=2)))) for _ in range(6)]
+        got = sentences_span_roles(words, probs, TAGS, bounds)
+        for (start, end), roles in zip(bounds, got, strict=True):
+            inside = [i for i, (a, b) in enumerate(words) if a >= start and b <= end]
+            if not inside:
+                assert roles is None
+                continue
+            mass = np.zeros(3)
+            for j, tag in enumerate(TAGS):
+                kind = tag.partition("-")[2].replace("majorclaim", "claim") or "none"
+                mass[ROLES.index(kind)] += probs[inside, j].mean()
+            assert roles is not None
+            np.testing.assert_allclose(roles, mass / mass.sum(), atol=1e-6)

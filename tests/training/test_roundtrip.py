@@ -29,6 +29,7 @@ from stance.pipeline.decide import THRESHOLDS
 from stance.pipeline.pipeline import Pipeline
 from stance.segment import split_sentences
 from stance.training.config import from_dict
+from stance.training.tagging import SPAN_ROLE_WEIGHTS
 from tests.tiny import build_base, component_docs, stance_docs, write_jsonl
 
 # an unmerged LoRA and its merged weights differ by float rounding only (< 1e-7 seen); tiny
@@ -219,6 +220,9 @@ def test_train_save_load_predicts_the_same(
     # 1. the part as the product opens it: same manifest, same probabilities
     model, tokenizer, info = load_part(out)
     assert info == run.info  # temperature, labels, context, context_chars, extra...
+    if task == "tagger":  # the weight of its tags' roles, chosen on dev from the grid
+        assert info.extra["span_role_weight"] in SPAN_ROLE_WEIGHTS
+        assert len([k for k in info.extra["dev_scores"] if k.startswith("span_role_")]) == 6
     np.testing.assert_allclose(_raw(model, tokenizer, info), run.raw, atol=ATOL, rtol=0)
     if method.startswith("lora"):  # the compact form shipped in models/ predicts the same
         adapter = load_part(out / "adapter")

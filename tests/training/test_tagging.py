@@ -115,3 +115,35 @@ def test_only_bert_encoders(tmp_path: Path) -> None:
     check_base(str(build_base(tmp_path / "bert", "bert")))
     with pytest.raises(ValueError, match="needs a BERT encoder"):
         check_base(str(build_base(tmp_path / "camembert", "camembert")))
+
+
+def test_span_role_weight_is_the_best_of_the_grid_as_predict_mixes(tmp_path: Path) -> None:
+    """The two-pass shortcut scores every weight of the grid as ``ArgumentTagger.predict``
+    with that weight would, and the weight returned is the best (the smallest of equals)."""
+    from dataclasses import replace
+
+    from sklearn.metrics import f1_score
+
+    from stance.doc import ROLES
+    from stance.model.classifier import ArgumentTagger
+    from stance.model.part import load_part
+    from stance.training.tagging import SPAN_ROLE_WEIGHTS, span_role_weight
+    from tests.tiny import build_tagger_part
+
+    base = build_base(tmp_path / "base")
+    model, tok, info = load_part(build_tagger_part(base, tmp_path / "tagger"))
+    docs = component_docs()[:4]
+    weight, scores = span_role_weight(ArgumentTagger(model, tok, info), docs)
+    gold = [ROLES.index(s.role) for d in docs for s in d.sentences]
+    assert len(set(scores.values())) > 1  # the grid is not flat on these heads
+    for w in SPAN_ROLE_WEIGHTS:
+        part = ArgumentTagger(
+            model, tok, replace(info, extra={**info.extra, "span_role_weight": w})
+        )
+        probs = np.concatenate([t.role_probs for t in part.predict(docs)])
+        order = [part.role_labels.index(r) for r in ROLES]
+        f1 = f1_score(gold, probs[:, order].argmax(1), labels=[0, 1, 2], average="macro")
+        assert scores[f"span_role_weight_{w}"] == pytest.approx(f1, abs=1e-4)
+    best = max(scores.values())
+    assert scores[f"span_role_weight_{weight}"] == best
+    assert all(scores[f"span_role_weight_{w}"] < best for w in SPAN_ROLE_WEIGHTS if w < weight)

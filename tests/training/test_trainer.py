@@ -22,7 +22,7 @@ def test_init_encoder_starts_from_another_run(bert_base: Path, tmp_path: Path) -
     from transformers import AutoModelForSequenceClassification, AutoModelForTokenClassification
 
     from stance.model.part import PartInfo
-    from stance.training.trainer import load_encoder
+    from stance.training.init_encoder import load_encoder
 
     base = str(bert_base)
     tagger = AutoModelForTokenClassification.from_pretrained(base, num_labels=5)
@@ -54,7 +54,7 @@ def test_init_encoder_from_a_mean_pooled_run(bert_base: Path, tmp_path: Path) ->
 
     from stance.model.part import PartInfo
     from stance.model.pooling import add_mean_pool_layer
-    from stance.training.trainer import load_encoder
+    from stance.training.init_encoder import load_encoder
 
     base = str(bert_base)
     source = add_mean_pool_layer(
@@ -136,3 +136,29 @@ def test_a_role_mix_trains_partial_labels(
     assert rows.count([1, 1, 0]) == 4 and rows.count([0, 0, 1]) >= 4
     saved = json.loads((tmp_path / "run/train_config.json").read_text())
     assert saved["role_mix"] == {"sources": {"ukp-sentential": 1.0}}
+
+
+def test_init_encoder_from_a_shipped_adapter(bert_base: Path, tmp_path: Path) -> None:
+    """A LoRA adapter directory (a part as `models/` ships it) starts a run from the merged
+    encoder: the product's merge, which holds the full run's change when the rank does."""
+    import torch
+    from transformers import AutoModelForSequenceClassification
+
+    from stance.model.part import load_part
+    from stance.training.init_encoder import load_encoder
+    from stance.training.recipes.compress import adapter_from_full
+    from tests.tiny import fine_tuned_part
+
+    full = fine_tuned_part(bert_base, tmp_path / "run", rank=2)
+    adapter_from_full(tmp_path / "run", tmp_path / "run" / "adapter", 4)
+    model = AutoModelForSequenceClassification.from_pretrained(str(bert_base), num_labels=3)
+    fresh = AutoModelForSequenceClassification.from_pretrained(str(bert_base), num_labels=3)
+    load_encoder(model, tmp_path / "run" / "adapter", str(bert_base))
+    merged = load_part(tmp_path / "run" / "adapter")[0]
+    for name, value in model.bert.encoder.state_dict().items():
+        assert torch.equal(value, merged.bert.encoder.state_dict()[name])
+        torch.testing.assert_close(value, full.bert.encoder.state_dict()[name], atol=1e-4, rtol=0)
+    layer = "encoder.layer.0.attention.self.query.weight"
+    assert not torch.equal(model.bert.get_parameter(layer), fresh.bert.get_parameter(layer))
+    with pytest.raises(FileNotFoundError, match="adapter"):
+        load_encoder(model, tmp_path, str(bert_base))
