@@ -179,7 +179,8 @@ def run_naive(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _restricted(args: argparse.Namespace) -> Any:
-    """``stance.load`` with the backend, keeping only the component part for that scope.
+    """``stance.load`` with the backend, keeping only the roles part for that scope (a tagger
+    pipeline: the tagger).
 
     The other scopes keep the whole pipeline as ``stance label`` loads it: without a target
     the stance part is loaded (``Pipeline.process`` asks for it first) but never run.
@@ -191,7 +192,9 @@ def _restricted(args: argparse.Namespace) -> Any:
     nlp = load(args.model, backend=backend, quantize=quantize)
     if args.scope != "component":
         return nlp
-    comp = {"component": nlp.part_paths["component"]}
+    # a tagger gives roles and spans in one pass: its roles cost the whole pass
+    key = "component" if "component" in nlp.part_paths else "tagger"
+    comp = {key: nlp.part_paths[key]}
     return Pipeline(nlp.directory, PipelineConfig(parts={}), overrides=comp, loader=nlp.loader)
 
 
@@ -526,10 +529,10 @@ executed tokens that are padding. int8 rows count the same FLOPs (fp32-equivalen
 pass the fp32 peak: int8 dot-product instructions (AVX-512 VNNI) do 4× the multiply-adds of fp32
 FMA per cycle. `stance label` runs the *int8* rows by default (the shipped `pipeline.json` says
 `"quantize": "int8"`; `--backend fp32` gives the fp32 rows).
-Rows named in brackets are `--also` pipelines, run on the same corpora (`cand-default`: the
-argument tagger candidate, `python scripts/build_default.py --roles tagger --tasks tagger
---skip-train --runs RUNS --out DIR`; docs/research-log.md, "The argument tagger starts from the
-span encoder").
+Rows named in brackets are `--also` pipelines, run on the same corpora (`parts-default`: the
+default shipped before the argument tagger, with a roles part and a span part, as
+`git archive 0dd62b2 models/default` gives it). The default's roles and spans come from one
+argument tagger (docs/research-log.md, "The argument tagger ships").
 
 {table}
 

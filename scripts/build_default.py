@@ -1,8 +1,8 @@
 """Rebuild the shipped default pipeline in ``models/default`` end to end.
 
-    python scripts/build_default.py                 # train all three tasks, assemble, evaluate
+    python scripts/build_default.py                 # train, assemble, evaluate (as shipped)
     python scripts/build_default.py --skip-train    # re-assemble from the runs in runs/
-    python scripts/build_default.py --roles tagger  # roles and spans from one argument tagger
+    python scripts/build_default.py --roles parts   # a roles part and a span part instead
 
 Trains each task with ``scripts/configs/<task>.toml`` into ``runs/<task>/`` (standard
 checkpoints, gitignored); a fully fine-tuned run is turned into a low-rank LoRA adapter
@@ -13,9 +13,11 @@ safetensors) into ``models/default/<task>/`` with their manifest and model card,
 ``pipeline.json``, and
 scores every part on dev with the evaluation harness (reports in ``runs/reports/``).
 
-With ``--roles tagger`` one ``tagger`` part (``scripts/configs/tagger.toml``, into
-``runs/tagger/``) replaces the ``component`` and ``span`` parts (``default_roles.py``): it
-is shipped the same way and scored on their dev sets (reports in ``runs/reports-tagger/``).
+With ``--roles tagger`` (the default, as shipped) one ``tagger`` part
+(``scripts/configs/tagger.toml``, into ``runs/tagger/``, started from the span run's shipped
+encoder) replaces the ``component`` and ``span`` parts (``default_roles.py``): it is shipped the
+same way and scored on their dev sets (reports in ``runs/reports-tagger/``). ``--roles parts``
+builds the default shipped before it (roles and spans from two parts).
 """
 
 from __future__ import annotations
@@ -319,9 +321,9 @@ def main() -> None:
     parser.add_argument(
         "--roles",
         choices=ROLES,
-        default="parts",
-        help="roles and spans from the component and span parts, or from one tagger part "
-        "(then --tasks component/span name it)",
+        default="tagger",
+        help="roles and spans from one tagger part (as shipped; --tasks component/span name "
+        "it), or from the component and span parts",
     )
     parser.add_argument("--skip-train", action="store_true")
     parser.add_argument("--skip-eval", action="store_true")

@@ -24,7 +24,7 @@ TARGET = "Il faut interdire les vols intérieurs courts"
 
 def test_shipped_default_is_compact_and_safe() -> None:
     manifest = json.loads((REPO_DEFAULT / "pipeline.json").read_text())
-    assert set(manifest["parts"]) == {"component", "span", "stance"}
+    assert set(manifest["parts"]) == {"tagger", "stance"}  # roles and spans: one tagger
     files = [p for p in REPO_DEFAULT.rglob("*") if p.is_file()]
     assert sum(p.stat().st_size for p in files) < 25 * 1024 * 1024
     assert not [p for p in files if p.suffix in {".bin", ".pt", ".pth", ".pkl"}]

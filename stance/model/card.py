@@ -37,6 +37,13 @@ MIX_CREDITS = {  # a stance [mix] source -> where it comes from and its licence
     "negation-nli": "NaN-NLI (CC BY-SA 4.0), Hossain et al. 2020 (MIT), CondaQA dev (Apache-2.0)",
 }
 
+ROLE_MIX_CREDITS = {  # a [role_mix] source -> where it comes from and its licence
+    "ukp-sentential": "UKP Sentential (Stab et al. 2018), web sentences, CC BY-NC",
+    "ibm-evidence": "IBM Debater Evidence Sentences (Shnarch et al. 2018), CC BY-SA 3.0",
+    "iam-claims": "IAM claims (Cheng et al. 2022), debate articles, no licence: research use",
+    "abstrct": "AbstRCT-FR (HiTZ), medical abstracts, no licence stated: research use",
+}
+
 TASK_TEXT = {
     "component": "sentence → argumentative role (claim / premise / none)",
     "span": "word-level BIO tagging of claim and premise spans; long paragraphs are windowed",
@@ -61,6 +68,14 @@ TASK_LIMITS = {
         "- On articles it misses most claims: on the 273 sentences of "
         "`data/probes/roles_articles.jsonl` (posts, op-eds, forums and news we wrote) macro-F1 "
         "is 0.52 and it finds 14 of 84 claims, reading the others as premises or `none`.",
+    ],
+    "tagger": [
+        "- On articles it still misses claims: on the 273 sentences of "
+        "`data/probes/roles_articles.jsonl` (posts, op-eds, forums and news we wrote) claim F1 "
+        "is about 0.5; on lone sentences (no neighbours to read) roles are level with the "
+        "older roles part.",
+        "- Roles mixed with the BIO tags' need a window of several sentences: a one-sentence "
+        "document (and `stance export hf --task component`) reads the role head alone.",
     ],
     "span": [
         "- Spans are decoded by `stance.model.tasks.decode_spans`: runs of non-O words, runs "
@@ -161,6 +176,18 @@ def span_role_note(info: PartInfo) -> list[str]:
     ]
 
 
+def role_mix_notes(config: dict[str, Any]) -> list[str]:
+    """A roles or tagger run's genre mix ([role_mix]): each source with its share and licence."""
+    sources = (config.get("role_mix") or {}).get("sources", {})
+    rows = [
+        f"  - {name} × {share:g}: {ROLE_MIX_CREDITS.get(name, name)}"
+        for name, share in sources.items()
+    ]
+    if not rows:
+        return []
+    return ["", "**Genre mix** (`[role_mix]`; source × share of its training rows):", "", *rows]
+
+
 def write_model_card(
     out: Path, info: PartInfo, config: dict[str, Any], scores: dict[str, Any]
 ) -> Path:
@@ -183,6 +210,7 @@ def write_model_card(
         *recipe_notes(config),
         *span_role_note(info),
         *mix_notes(config),
+        *role_mix_notes(config),
         "",
         "## Scores (dev)",
         "",

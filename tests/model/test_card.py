@@ -92,3 +92,17 @@ def test_a_transfer_mix_lists_every_source_with_its_licence() -> None:
     assert "xnli × 1: XNLI" in text and "CC BY-NC 4.0" in text and "efra × 3: E-FRA" in text
     assert "70% of the pairs" in text and "20% of each source" in text
     assert mix_notes({"mix": {}}) == [] and mix_notes({}) == []
+
+
+def test_a_genre_mix_and_the_tagger_role_weight_are_stated() -> None:
+    from stance.model.card import ROLE_MIX_CREDITS, role_mix_notes, span_role_note
+    from stance.model.part import PartInfo
+    from stance.training.config import ROLE_MIX_SOURCES
+
+    assert set(ROLE_MIX_CREDITS) == set(ROLE_MIX_SOURCES)  # a new source needs its credit line
+    text = "\n".join(role_mix_notes({"role_mix": {"sources": {"ukp-sentential": 0.15}}}))
+    assert "ukp-sentential × 0.15: UKP Sentential" in text and "CC BY-NC" in text
+    assert role_mix_notes({"role_mix": {}}) == [] and role_mix_notes({}) == []
+    info = PartInfo(task="tagger", labels=("O",), base="b", extra={"span_role_weight": 0.75})
+    assert "25% of the role head's probabilities plus 75%" in "\n".join(span_role_note(info))
+    assert span_role_note(PartInfo(task="tagger", labels=("O",), base="b")) == []
