@@ -65,8 +65,7 @@ def evaluate_model(
     (gold, raw_logits, part_labels, texts, targets), parts = _task_predictions(nlp, task, docs)
     name, part = role_part(nlp) if task == "component" else (task, nlp.stance_model)
     assert part is not None
-    temperature = 1.0 if name == TAGGER else part.info.temperature  # tagger: log-probabilities
-    probs = softmax(raw_logits, temperature)
+    probs = softmax(raw_logits, 1.0 if name == TAGGER else part.info.temperature)  # tagger: log p
     # the label `stance predict` gives (the pipeline's abstain threshold included); one outside
     # the fixed set (X-Stance `none`) counts wrong
     threshold = nlp.config.stance_threshold if task == "stance" else 0.0

@@ -145,10 +145,11 @@ def recipe_notes(config: dict[str, Any]) -> list[str]:
 
 
 def mix_notes(config: dict[str, Any]) -> list[str]:
-    """A stance run's transfer mix ([mix]): each source with its share and licence."""
+    """A stance run's transfer mix ([mix]): each source with its share and licence (a roles
+    run: its genre mix, ``role_mix_notes``)."""
     mix = config.get("mix") or {}
     if not mix:
-        return []
+        return role_mix_notes(config)
     rows = [
         f"  - {name} × {share:g}: {MIX_CREDITS.get(name, name)}"
         for name, share in mix.get("sources", {}).items()
@@ -210,7 +211,6 @@ def write_model_card(
         *recipe_notes(config),
         *span_role_note(info),
         *mix_notes(config),
-        *role_mix_notes(config),
         "",
         "## Scores (dev)",
         "",

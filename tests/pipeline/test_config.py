@@ -19,7 +19,7 @@ def _write(tmp_path: Path, manifest: dict) -> Path:
 def test_the_shipped_manifest_reads_every_key() -> None:
     raw = json.loads((REPO_DEFAULT / PIPELINE_FILE).read_text(encoding="utf-8"))
     config = PipelineConfig.read(REPO_DEFAULT)
-    assert config.parts == {"component": "component", "span": "span", "stance": "stance"}
+    assert config.parts == {"tagger": "tagger", "stance": "stance"}
     assert config.name == "stance-fr-default" and config.version == raw["version"]
     assert {k: getattr(config, k) for k in raw} == raw  # nothing dropped on the way
 
