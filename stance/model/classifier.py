@@ -278,13 +278,23 @@ class ArgumentTagger:
     def predict(self, docs: Sequence[Document], batch_size: int = 16) -> list[TaggedDocument]:
         """Scores only: labels are written by the pipeline."""
         words = [doc_words(d) for d in docs]
-        roles, tags, windows = self.logits(docs, batch_size, words)
+        return self.scores(docs, words, *self.logits(docs, batch_size, words))
+
+    def scores(
+        self,
+        docs: Sequence[Document],
+        words: list[list[tuple[int, int]]],
+        roles: list[np.ndarray],
+        tags: list[np.ndarray],
+        windows: list[Window],
+    ) -> list[TaggedDocument]:
+        """``logits``' output as probabilities (temperatures, the role mix): no model work, so
+        the same logits can be read under another ``span_role_weight``."""
         truncated = [[False] * len(d.sentences) for d in docs]
+        in_context: list[list[int]] = [[] for _ in docs]  # sentences read beside others
         for window in windows:
             for sentence, cut in zip(window.sentences, window.truncated, strict=True):
                 truncated[window.doc][sentence] = cut
-        in_context: list[list[int]] = [[] for _ in docs]  # sentences read beside others
-        for window in windows:
             if len(window.sentences) > 1:
                 in_context[window.doc] += window.sentences
         outside = np.zeros(len(self.labels), dtype=np.float32)

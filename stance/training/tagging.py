@@ -193,7 +193,7 @@ def span_role_weight(tagger: Any, docs: Sequence[Document]) -> tuple[float, dict
     """The argument tagger's ``extra["span_role_weight"]``, chosen on dev ``docs``: the weight
     in ``SPAN_ROLE_WEIGHTS`` (the smallest of equals) whose roles score the best macro-F1 over
     the sentences with one gold role, mixed as ``ArgumentTagger.predict`` mixes them. The mix
-    is linear in the weight, so two passes give the whole grid: weights 0 and 1.
+    is linear in the weight, so one encoder pass read at weights 0 and 1 gives the whole grid.
 
     Why: on PE-FR paragraphs, roles read off a span tagger's BIO tags scored better than a roles
     classifier, and a mix of the two better still (docs/research-log.md)."""
@@ -208,13 +208,18 @@ def span_role_weight(tagger: Any, docs: Sequence[Document]) -> tuple[float, dict
     keep = allowed.sum(1) == 1
     gold = allowed[keep].argmax(1)
     order = [tagger.role_labels.index(r) for r in ROLES]
-    ends = []
-    for weight in (0.0, 1.0):
-        info = replace(tagger.info, extra={**tagger.info.extra, "span_role_weight": weight})
-        part = ArgumentTagger(tagger.model, tagger.tokenizer, info)
-        chunks = [docs[lo : lo + 64] for lo in range(0, len(docs), 64)]
-        probs = np.concatenate([t.role_probs for c in chunks for t in part.predict(c)])
-        ends.append(probs[:, order][keep])
+    read: list[list[np.ndarray]] = [[], []]
+    parts = [
+        ArgumentTagger(tagger.model, tagger.tokenizer, replace(tagger.info, extra=extra))
+        for extra in ({**tagger.info.extra, "span_role_weight": w} for w in (0.0, 1.0))
+    ]
+    for lo in range(0, len(docs), 64):  # one encoder pass, read at both ends of the grid
+        chunk = docs[lo : lo + 64]
+        words = [doc_words(d) for d in chunk]
+        logits = tagger.logits(chunk, 16, words)
+        for end, part in zip(read, parts, strict=True):
+            end += [t.role_probs for t in part.scores(chunk, words, *logits)]
+    ends = [np.concatenate(end)[:, order][keep] for end in read]
     scores = {}
     for weight in SPAN_ROLE_WEIGHTS:
         guess = ((1 - weight) * ends[0] + weight * ends[1]).argmax(-1)
